@@ -1,0 +1,117 @@
+//! The one response body type the site uses.
+//!
+//! A whole flag, a short text, 64 MiB of zeros, and a body that breaks
+//! halfway are all "the same piece of bytes, sent N times, and maybe an
+//! error at the end". Sending a piece is cheap: `Bytes` is a reference to
+//! static memory, so nothing is copied and nothing big is ever allocated.
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use hyper::body::{Body, Bytes, Frame, SizeHint};
+
+/// `piece`, `left` more times, then the end, or an error if `then_fail`.
+#[derive(Debug)]
+pub(crate) struct Pieces {
+    piece: Bytes,
+    left: u64,
+    then_fail: bool,
+    /// Whether we have paused before failing (see `poll_frame`).
+    paused: bool,
+}
+
+impl Pieces {
+    /// The whole body in one piece.
+    pub(crate) fn full(bytes: impl Into<Bytes>) -> Pieces {
+        Pieces::repeated(bytes.into(), 1)
+    }
+
+    /// `piece` sent `times` times in a row.
+    pub(crate) fn repeated(piece: Bytes, times: u64) -> Pieces {
+        Pieces { piece, left: times, then_fail: false, paused: false }
+    }
+
+    /// `start`, then an error: hyper reacts by dropping the connection, so
+    /// the client gets fewer bytes than the Content-Length promised.
+    pub(crate) fn cut_short(start: Bytes) -> Pieces {
+        Pieces { then_fail: true, ..Pieces::full(start) }
+    }
+
+    /// How many bytes this body will send.
+    pub(crate) fn len(&self) -> u64 {
+        self.piece.len() as u64 * self.left
+    }
+
+    fn next_frame(&mut self) -> Option<io::Result<Frame<Bytes>>> {
+        if self.left > 0 {
+            self.left -= 1;
+            return Some(Ok(Frame::data(self.piece.clone())));
+        }
+        if std::mem::take(&mut self.then_fail) {
+            return Some(Err(io::Error::other("body cut short on purpose")));
+        }
+        None
+    }
+}
+
+impl Body for Pieces {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<Option<io::Result<Frame<Bytes>>>> {
+        let this = self.get_mut();
+        if this.left == 0 && this.then_fail && !this.paused {
+            // Before failing, pause once (asking to be polled again at
+            // once): hyper then flushes the head and the bytes so far, so the
+            // client sees a 200 and half a body rather than nothing at all.
+            this.paused = true;
+            context.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        // Every piece is ready at once: nothing else here ever waits.
+        Poll::Ready(this.next_frame())
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.left == 0 && !self.then_fail
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        if !self.then_fail {
+            return SizeHint::with_exact(self.len());
+        }
+        // A body that breaks its promise has no exact length; hyper then
+        // goes by the Content-Length header the handler set.
+        let mut hint = SizeHint::new();
+        hint.set_lower(self.len());
+        hint
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(mut body: Pieces) -> (usize, bool) {
+        let (mut bytes, mut failed) = (0, false);
+        while let Some(frame) = body.next_frame() {
+            match frame.map(Frame::into_data) {
+                Ok(Ok(data)) => bytes += data.len(),
+                _ => failed = true,
+            }
+        }
+        (bytes, failed)
+    }
+
+    #[test]
+    fn pieces_add_up() {
+        assert_eq!(drain(Pieces::full("hello")), (5, false));
+        assert_eq!(drain(Pieces::repeated(Bytes::from_static(b"ab"), 3)), (6, false));
+        assert_eq!(drain(Pieces::cut_short(Bytes::from_static(b"abc"))), (3, true));
+        assert!(Pieces::repeated(Bytes::new(), 0).is_end_stream());
+    }
+}
