@@ -1,0 +1,132 @@
+//! The project's one error type.
+//!
+//! Python's flags2 sorts a download's failure with `except` clauses:
+//! `HTTPStatusError` with 404 is "not found", any other exception is an
+//! error. Here every failure becomes an [`Error`], so each program can use `?`
+//! from the first request to the saved file, and [`Outcome`](crate::Outcome)
+//! sorts it the same way flags2 does.
+//!
+//! Rust's orphan rule puts the `From` conversions for each HTTP client here,
+//! next to the type; features compile only the ones a program needs.
+
+use std::{fmt, io};
+
+/// The result of a step that can fail, with the project's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a flag could not be downloaded and saved, or a run could not start.
+#[derive(Debug)]
+pub enum Error {
+    /// The server answered with a status other than 2xx (404: no such flag).
+    Status(u16),
+    /// The body was larger than [`MAX_FLAG_BYTES`](crate::MAX_FLAG_BYTES):
+    /// no flag is that big, so the server is not to be trusted with memory.
+    TooBig,
+    /// Anything else: a refused or reset connection, a timeout, a short body,
+    /// a full disk. The text is the error with all its causes.
+    Other(String),
+}
+
+impl Error {
+    /// An error from any source, keeping the whole chain of causes, because
+    /// the last one ("Connection refused") is often the one that explains.
+    pub fn other(err: &dyn std::error::Error) -> Error {
+        let mut text = err.to_string();
+        let mut source = err.source();
+        while let Some(cause) = source {
+            let cause_text = cause.to_string();
+            if !text.contains(&cause_text) {
+                text = format!("{text}: {cause_text}");
+            }
+            source = cause.source();
+        }
+        Error::Other(text)
+    }
+}
+
+impl fmt::Display for Error {
+    /// The words of flags2's report: `HTTP error 418 - I'm a teapot`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Status(code) => {
+                let reason = http::StatusCode::from_u16(*code).ok();
+                let reason = reason.and_then(|status| status.canonical_reason());
+                write!(f, "HTTP error {code} - {}", reason.unwrap_or("Unknown"))
+            }
+            Error::TooBig => write!(f, "body larger than {} bytes", crate::MAX_FLAG_BYTES),
+            Error::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<io::Error> for Error {
+    fn from(err: io::Error) -> Error {
+        Error::other(&err)
+    }
+}
+
+#[cfg(feature = "ureq")]
+impl From<ureq::Error> for Error {
+    fn from(err: ureq::Error) -> Error {
+        match err {
+            ureq::Error::StatusCode(code) => Error::Status(code),
+            ureq::Error::BodyExceedsLimit(_) => Error::TooBig,
+            err => Error::other(&err),
+        }
+    }
+}
+
+#[cfg(feature = "reqwest")]
+impl From<reqwest::Error> for Error {
+    fn from(err: reqwest::Error) -> Error {
+        match err.status() {
+            Some(status) => Error::Status(status.as_u16()),
+            // The URL is in the report already; keep the reason short.
+            None => Error::other(&err.without_url()),
+        }
+    }
+}
+
+/// A blocking task (saving a file) that panicked or was cancelled.
+#[cfg(feature = "reqwest")]
+impl From<tokio::task::JoinError> for Error {
+    fn from(err: tokio::task::JoinError) -> Error {
+        Error::other(&err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_errors_speak_like_flags2() {
+        assert_eq!(Error::Status(418).to_string(), "HTTP error 418 - I'm a teapot");
+        assert_eq!(Error::Status(599).to_string(), "HTTP error 599 - Unknown");
+    }
+
+    /// An error caused by another, like a client's "error sending request".
+    #[derive(Debug)]
+    struct Sending(io::Error);
+
+    impl fmt::Display for Sending {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("error sending request")
+        }
+    }
+
+    impl std::error::Error for Sending {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn other_errors_keep_their_causes() {
+        let refused = io::Error::new(io::ErrorKind::ConnectionRefused, "Connection refused");
+        let text = Error::other(&Sending(refused)).to_string();
+        assert_eq!(text, "error sending request: Connection refused");
+    }
+}
