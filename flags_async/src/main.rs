@@ -7,9 +7,9 @@
 //!
 //! ```text
 //! $ cargo run -p flags_async
-//! Using the built-in SIMULATED site at http://127.0.0.1:35631/flags (0.36 s a request, like the book's internet); -s picks another.
-//! DE ET PH CD BR EG JP PK CN FR IN IR MX ID RU NG TR BD US VN
-//! 20 downloads in 0.37s
+//! Using the built-in SIMULATED site at http://127.0.0.1:35115/flags (0.36 s a request, like the book's internet); -s picks another.
+//! TR PK DE BR PH RU IR VN BD MX ID CD CN JP FR US ET NG EG IN
+//! 20 downloads in 0.38s
 //! ```
 //!
 //! Compare it with flags_seq's `main.rs`: `get_flag` and `download_one` are

@@ -9,9 +9,9 @@
 //!
 //! ```text
 //! $ cargo run -p flags_threadpool
-//! Using the built-in SIMULATED site at http://127.0.0.1:40105/flags (0.36 s a request, like the book's internet); -s picks another.
-//! BR DE CN EG ET CD BD ID FR IR IN JP MX PK NG PH RU TR US VN
-//! 20 downloads in 1.45s
+//! Using the built-in SIMULATED site at http://127.0.0.1:43973/flags (0.36 s a request, like the book's internet); -s picks another.
+//! BD BR DE CN CD EG ET IN FR ID JP IR NG MX PH RU PK TR US VN
+//! 20 downloads in 1.43s
 //! ```
 //!
 //! Compare it with flags_seq's `main.rs`: only `download_many` changed.
