@@ -39,7 +39,7 @@ mod site;
 use std::process::ExitCode;
 use std::time::Instant;
 
-pub use countries::{ALL_CC, POP20_CC, every_cc, expand_cc_args};
+pub use countries::{ALL_CC, POP20_CC, every_cc, expand_cc_args, parse_cc};
 pub use error::{Error, Result};
 pub use interrupt::interrupted;
 pub use outcome::{Counter, Outcome};

@@ -42,7 +42,7 @@ impl Server {
         match arg.to_ascii_uppercase().as_str() {
             // What the book measured: 20 flags in 7.18 s, ~0.36 s a request.
             "SIMULATED" => {
-                server("SIMULATED", built_in(Config::with_latency(0.36, 0.01), SIMULATED))
+                server("SIMULATED", built_in(Config::with_latency(0.36, 0.005), SIMULATED))
             }
             "LOCAL" => server("LOCAL", built_in(Config::default(), "no added latency")),
             "DELAY" => {

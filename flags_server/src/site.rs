@@ -14,6 +14,8 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
 use crate::config::Config;
+use crate::countries::COUNTRY_CODES;
+use crate::flag::flag_gif;
 use crate::server::{listen, serve};
 use crate::stats::{Recorder, Stats};
 
@@ -42,6 +44,7 @@ impl Site {
             listen(addr)?
         };
         let addr = listener.local_addr()?;
+        warm_up();
         let recorder = Arc::new(Recorder::default());
         let (stop, stopped) = oneshot::channel();
         let site = serve(listener, config, Arc::clone(&recorder));
@@ -101,4 +104,12 @@ impl Drop for Site {
             let _ = thread.join();
         }
     }
+}
+
+/// Makes the 194 flags on a thread of their own (about 60 ms in all), while
+/// the first requests wait out their latency, so that no answer waits for a
+/// GIF to be encoded. Without this thread, a flag is made on first request.
+fn warm_up() {
+    let make_all = || COUNTRY_CODES.iter().for_each(|cc| _ = flag_gif(cc));
+    let _ = std::thread::Builder::new().name("flags_server warm-up".into()).spawn(make_all);
 }

@@ -1,0 +1,358 @@
+//! # flags_compare: the three programs, side by side
+//!
+//! Starts one built-in flag site, runs the release builds of flags_seq,
+//! flags_threadpool and flags_async on the same workload several times each,
+//! and prints how long each took: the median with min-max, the speedup over
+//! sequential, and the ratio to the ideal time, ceil(flags / concurrency) x
+//! latency. Then the same as bars.
+//!
+//! ```text
+//! $ cargo build --release --workspace && cargo run --release -p flags_compare
+//! ```
+//!
+//! `--svg FILE` also draws how the time grows from 20 to 194 to 676 flags;
+//! `--sweep 1,10,100,676` runs the thread pool and the async program at each
+//! `-m` instead, to show where threads and coroutines part ways; `--json`
+//! prints the figures for machines.
+
+mod chart;
+mod measure;
+mod report;
+mod site;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use chart::{Point, Series};
+use measure::{ASYNC, PROGRAMS, Program, SEQ, THREADPOOL};
+use report::Row;
+use site::SiteProcess;
+
+/// Runs the three flag programs on one workload and compares their times.
+#[derive(Parser, Debug)]
+#[command(version, after_help = "Build the programs first: cargo build --release --workspace")]
+struct Args {
+    /// Country codes or first letters, as the programs take them [default: the 20 of POP20]
+    #[arg(value_name = "CC", value_parser = flags_common::parse_cc)]
+    cc: Vec<String>,
+    /// All 194 flags
+    #[arg(short, long, conflicts_with = "cc")]
+    all: bool,
+    /// Every code AA..ZZ (676)
+    #[arg(short, long, conflicts_with_all = ["cc", "all"])]
+    every: bool,
+    /// Limit to N first codes
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    limit: Option<u32>,
+    /// Maximum concurrent requests, passed to each program [default: each program's own]
+    #[arg(short, long = "max-req", value_name = "CONCURRENT", value_parser = clap::value_parser!(u32).range(1..))]
+    max_req: Option<u32>,
+    /// Seconds the site takes to answer each request (the book measured about 0.36)
+    #[arg(long, value_name = "SECS", default_value = "0.36", value_parser = latency)]
+    latency: f64,
+    /// Runs of each program; the median counts
+    #[arg(long, value_name = "N", default_value = "3", value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// Print the figures as JSON instead of tables
+    #[arg(long)]
+    json: bool,
+    /// Also time 20, 194 and 676 flags and draw the growth as an SVG chart
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Instead, run the thread pool and the async program at each of these -m values
+    #[arg(long, value_name = "M,M,..", value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..), conflicts_with_all = ["svg", "max_req"])]
+    sweep: Vec<u32>,
+    /// Where the release binaries are [default: the folder of this program]
+    #[arg(long, value_name = "DIR")]
+    bin_dir: Option<PathBuf>,
+}
+
+fn latency(arg: &str) -> Result<f64, String> {
+    match arg.parse::<f64>() {
+        Ok(secs) if (0.0..=60.0).contains(&secs) => Ok(secs),
+        _ => Err("must be a number of seconds from 0 to 60".to_string()),
+    }
+}
+
+/// A point whose ideal time is longer than this is measured at a lower
+/// latency and scaled: nobody waits four minutes for sequential at 676 flags.
+const MAX_POINT_SECS: f64 = 10.0;
+/// ... at a latency that makes its ideal time about this long.
+const QUICK_POINT_SECS: f64 = 2.0;
+
+/// What is measured: the programs' arguments, and how many codes they mean.
+struct Workload {
+    args: Vec<String>,
+    flags: usize,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("flags_compare: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let (exes, server) = find_programs(args.bin_dir.as_deref())?;
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    let site = SiteProcess::start(&server, args.latency)?;
+    let workload = workload(args);
+    if !args.sweep.is_empty() {
+        return sweep(args, &exes, &site, &workload);
+    }
+    let progress = progress(planned_runs(args));
+    let rows = compare(args, &exes, &site, &workload, &progress)?;
+    let chart =
+        args.svg.as_ref().map(|_| chart_series(args, &exes, &server, &progress)).transpose()?;
+    progress.finish_and_clear();
+    if let (Some(path), Some(series)) = (&args.svg, &chart) {
+        chart::draw(path, &chart_title(args), series)?;
+    }
+    print_comparison(args, &site, &workload, &rows, chart.as_deref());
+    Ok(())
+}
+
+/// The three release binaries and flags_server, next to this one unless
+/// `--bin-dir` says.
+fn find_programs(bin_dir: Option<&Path>) -> Result<([PathBuf; 3], PathBuf), String> {
+    let here = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf));
+    let dir = bin_dir.map(Path::to_path_buf).or(here).unwrap_or_default();
+    let find = |name: &str| {
+        let exe = dir.join(name);
+        match exe.is_file() {
+            true => Ok(exe),
+            false => Err(format!(
+                "{name} not found in {}: build the programs with `cargo build --release --workspace` \
+                 (or name their folder with --bin-dir)",
+                dir.display()
+            )),
+        }
+    };
+    Ok(([find(SEQ.name)?, find(THREADPOOL.name)?, find(ASYNC.name)?], find("flags_server")?))
+}
+
+fn workload(args: &Args) -> Workload {
+    let limit = args.limit.map_or(usize::MAX, |n| n as usize);
+    let flags = flags_common::expand_cc_args(args.every, args.all, &args.cc, limit).len();
+    let mut program_args = args.cc.clone();
+    program_args.extend(args.all.then(|| "-a".to_string()));
+    program_args.extend(args.every.then(|| "-e".to_string()));
+    program_args.extend(args.limit.iter().flat_map(|n| ["-l".to_string(), n.to_string()]));
+    program_args.extend(args.max_req.iter().flat_map(|m| ["-m".to_string(), m.to_string()]));
+    Workload { args: program_args, flags }
+}
+
+fn planned_runs(args: &Args) -> u64 {
+    let per_workload = args.runs as u64 * PROGRAMS.len() as u64;
+    per_workload * if args.svg.is_some() { 4 } else { 1 }
+}
+
+fn progress(runs: u64) -> ProgressBar {
+    let style = ProgressStyle::with_template("{bar:30} {pos}/{len} runs {msg}");
+    ProgressBar::new(runs).with_style(style.unwrap_or_else(|_| ProgressStyle::default_bar()))
+}
+
+/// Each program `--runs` times on the workload, one after another.
+fn compare(
+    args: &Args,
+    exes: &[PathBuf; 3],
+    site: &SiteProcess,
+    workload: &Workload,
+    progress: &ProgressBar,
+) -> Result<Vec<Row>, String> {
+    let measure = |(program, exe): (&Program, &PathBuf)| {
+        let samples = repeat(args.runs, program, exe, &site.url, &workload.args, progress)?;
+        Ok(Row::new(*program, &samples, workload.flags, args.latency))
+    };
+    PROGRAMS.iter().zip(exes).map(measure).collect()
+}
+
+fn repeat(
+    runs: u32,
+    program: &Program,
+    exe: &Path,
+    url: &str,
+    args: &[String],
+    progress: &ProgressBar,
+) -> Result<Vec<measure::Sample>, String> {
+    progress.set_message(format!("{} {}", program.name, args.join(" ")));
+    let run = |_| measure::run_once(exe, url, args).inspect(|_| progress.inc(1));
+    (0..runs).map(run).collect()
+}
+
+/// The chart's points: 20, 194 and 676 flags for each program.
+fn chart_series(
+    args: &Args,
+    exes: &[PathBuf; 3],
+    server: &Path,
+    progress: &ProgressBar,
+) -> Result<Vec<Series>, String> {
+    let points = |(program, exe): (&Program, &PathBuf)| -> Result<Series, String> {
+        let sizes = [(20, None), (194, Some("-a")), (676, Some("-e"))];
+        let point =
+            |&(flags, arg)| chart_point(args, (program, exe), server, (flags, arg), progress);
+        let points = sizes.iter().map(point);
+        Ok(Series { name: program.name, points: points.collect::<Result<_, _>>()? })
+    };
+    PROGRAMS.iter().zip(exes).map(points).collect()
+}
+
+/// One chart point, measured at `--latency`, or at a lower one and scaled
+/// when it would take longer than [`MAX_POINT_SECS`].
+fn chart_point(
+    args: &Args,
+    (program, exe): (&Program, &Path),
+    server: &Path,
+    (flags, arg): (usize, Option<&str>),
+    progress: &ProgressBar,
+) -> Result<Point, String> {
+    let ideal =
+        report::ideal(flags, expected_concurrency(program, args.max_req, flags), args.latency);
+    let scaled = ideal > MAX_POINT_SECS;
+    let latency = if scaled { args.latency * QUICK_POINT_SECS / ideal } else { args.latency };
+    let site = SiteProcess::start(server, latency)?;
+    let mut program_args: Vec<String> = arg.map(str::to_string).into_iter().collect();
+    program_args.extend(args.max_req.iter().flat_map(|m| ["-m".to_string(), m.to_string()]));
+    let samples = repeat(args.runs, program, exe, &site.url, &program_args, progress)?;
+    let row = Row::new(*program, &samples, flags, latency);
+    let rounds = flags.div_ceil(row.concurrency) as f64;
+    let secs = row.median + rounds * (args.latency - latency);
+    Ok(Point { flags, secs, ideal: report::ideal(flags, row.concurrency, args.latency), scaled })
+}
+
+/// The concurrency a program will use, to decide whether a point is quick:
+/// the programs' own defaults (1, Python's pool size, all at once).
+fn expected_concurrency(program: &Program, max_req: Option<u32>, flags: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let default = match program.name {
+        "flags_seq" => 1,
+        "flags_threadpool" => (cores + 4).min(32),
+        _ => flags_common::MAX_CONCUR_REQ,
+    };
+    let bound = if program.name == "flags_seq" { 1 } else { flags_common::MAX_CONCUR_REQ };
+    max_req.map_or(default, |m| m as usize).min(bound).min(flags)
+}
+
+fn chart_title(args: &Args) -> String {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("Time to download N flags at {} s a request ({cores} cores, loopback)", args.latency)
+}
+
+fn print_comparison(
+    args: &Args,
+    site: &SiteProcess,
+    workload: &Workload,
+    rows: &[Row],
+    chart: Option<&[Series]>,
+) {
+    if args.json {
+        println!("{}", json(args, workload, rows, chart));
+        return;
+    }
+    println!(
+        "{} flags, {} s a request, {} run(s) of each program, site {}\n",
+        workload.flags, args.latency, args.runs, site.url
+    );
+    println!("{}", report::table(rows));
+    print!("{}", report::bars(rows));
+    if let Some(path) = &args.svg {
+        println!("\nChart: {}", path.display());
+    }
+}
+
+fn json(args: &Args, workload: &Workload, rows: &[Row], chart: Option<&[Series]>) -> String {
+    let rows: Vec<String> = rows.iter().map(report::json_row).collect();
+    let points: Vec<String> = chart
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|series| series.points.iter().map(move |p| json_point(series.name, p)))
+        .collect();
+    format!(
+        "{{\"flags\": {}, \"latency_s\": {}, \"runs\": {}, \"results\": [{}], \"chart\": [{}]}}",
+        workload.flags,
+        args.latency,
+        args.runs,
+        rows.join(", "),
+        points.join(", ")
+    )
+}
+
+fn json_point(program: &str, point: &Point) -> String {
+    format!(
+        "{{\"program\": \"{program}\", \"flags\": {}, \"secs\": {:.4}, \"ideal_s\": {:.4}, \"scaled\": {}}}",
+        point.flags, point.secs, point.ideal, point.scaled
+    )
+}
+
+/// Threads against coroutines: the thread pool and the async program at
+/// each `-m`, time and peak memory.
+fn sweep(
+    args: &Args,
+    exes: &[PathBuf; 3],
+    site: &SiteProcess,
+    workload: &Workload,
+) -> Result<(), String> {
+    let progress = progress(args.sweep.len() as u64 * 2 * args.runs as u64);
+    let mut results = Vec::new();
+    for max_req in &args.sweep {
+        let mut program_args = workload.args.clone();
+        program_args.extend(["-m".to_string(), max_req.to_string()]);
+        for (program, exe) in [(THREADPOOL, &exes[1]), (ASYNC, &exes[2])] {
+            let samples = repeat(args.runs, &program, exe, &site.url, &program_args, &progress)?;
+            results.push((*max_req, Row::new(program, &samples, workload.flags, args.latency)));
+        }
+    }
+    progress.finish_and_clear();
+    match args.json {
+        true => println!("{}", sweep_json(&results)),
+        false => print!("{}", sweep_table(args, workload, &results)),
+    }
+    Ok(())
+}
+
+fn sweep_table(args: &Args, workload: &Workload, results: &[(u32, Row)]) -> String {
+    let mut text = format!(
+        "{} flags, {} s a request, {} run(s) each: threads and async at each -m\n\n\
+         {:>6}  {:>14} {:>9}  {:>14} {:>9}  {:>9}\n",
+        workload.flags,
+        args.latency,
+        args.runs,
+        "-m",
+        "threads: time",
+        "memory",
+        "async: time",
+        "memory",
+        "ideal"
+    );
+    for pair in results.chunks(2) {
+        if let [(max_req, threads), (_, coroutines)] = pair {
+            text += &format!(
+                "{max_req:>6}  {:>12.2} s {:>6.1} MB  {:>12.2} s {:>6.1} MB  {:>7.2} s\n",
+                threads.median,
+                threads.peak_mib,
+                coroutines.median,
+                coroutines.peak_mib,
+                threads.ideal
+            );
+        }
+    }
+    text
+}
+
+fn sweep_json(results: &[(u32, Row)]) -> String {
+    let rows: Vec<String> = results
+        .iter()
+        .map(|(max_req, row)| {
+            format!("{{\"max_req\": {max_req}, \"result\": {}}}", report::json_row(row))
+        })
+        .collect();
+    format!("{{\"sweep\": [{}]}}", rows.join(", "))
+}
