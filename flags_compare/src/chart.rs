@@ -5,6 +5,8 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
+use crate::measure::Program;
+
 /// One measured point: `flags` flags took `secs` seconds.
 #[derive(Clone, Copy, Debug)]
 pub struct Point {
@@ -16,9 +18,9 @@ pub struct Point {
     pub scaled: bool,
 }
 
-/// A model's points, for the legend.
+/// A program's points.
 pub struct Series {
-    pub name: &'static str,
+    pub program: Program,
     pub points: Vec<Point>,
 }
 
@@ -48,6 +50,7 @@ fn draw_chart(
         .configure_mesh()
         .x_desc("flags downloaded")
         .y_desc("seconds (log scale)")
+        .x_label_formatter(&|flags| format!("{flags:.0}"))
         .y_label_formatter(&|secs| format!("{secs}"))
         .draw()?;
     for (series, color) in series.iter().zip(COLORS) {
@@ -80,7 +83,7 @@ fn draw_series(
     let measured = series.points.iter().map(|p| (p.flags as f64, p.secs));
     chart
         .draw_series(LineSeries::new(measured, color.stroke_width(2)))?
-        .label(series.name)
+        .label(format!("{} ({})", series.program.name, series.program.model))
         .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(2)));
     let ideal = series.points.iter().map(|p| (p.flags as f64, p.ideal));
     chart.draw_series(DashedLineSeries::new(ideal, 6, 4, color.stroke_width(1)))?;

@@ -200,7 +200,7 @@ fn chart_series(
         let point =
             |&(flags, arg)| chart_point(args, (program, exe), server, (flags, arg), progress);
         let points = sizes.iter().map(point);
-        Ok(Series { name: program.name, points: points.collect::<Result<_, _>>()? })
+        Ok(Series { program: *program, points: points.collect::<Result<_, _>>()? })
     };
     PROGRAMS.iter().zip(exes).map(points).collect()
 }
@@ -273,7 +273,7 @@ fn json(args: &Args, workload: &Workload, rows: &[Row], chart: Option<&[Series]>
     let points: Vec<String> = chart
         .unwrap_or_default()
         .iter()
-        .flat_map(|series| series.points.iter().map(move |p| json_point(series.name, p)))
+        .flat_map(|series| series.points.iter().map(move |p| json_point(series.program.name, p)))
         .collect();
     format!(
         "{{\"flags\": {}, \"latency_s\": {}, \"runs\": {}, \"results\": [{}], \"chart\": [{}]}}",

@@ -38,9 +38,9 @@ impl Row {
         }
     }
 
-    /// How much longer than the ideal it took.
+    /// How much longer than the ideal it took (meaningless without latency).
     pub fn ratio(&self) -> f64 {
-        if self.ideal > 0.0 { self.median / self.ideal } else { f64::NAN }
+        self.median / self.ideal
     }
 }
 
@@ -77,16 +77,20 @@ pub fn table(rows: &[Row]) -> String {
     );
     for row in rows {
         let time = format!("{:.2} s ({:.2}-{:.2})", row.median, row.min, row.max);
+        let ratio = match row.ideal > 0.0 {
+            true => format!("{:.2}", row.ratio()),
+            false => "-".to_string(), // no latency, no ideal to compare with
+        };
         let _ = writeln!(
             text,
-            "{:<17} {:<10} {:>11}  {:<22} {:>6.1}x {:>6.2} s {:>6.2} {:>5.1} MB",
+            "{:<17} {:<10} {:>11}  {:<22} {:>6.1}x {:>6.2} s {:>6} {:>5.1} MB",
             row.program.name,
             row.program.model,
             row.concurrency,
             time,
             baseline / row.median,
             row.ideal,
-            row.ratio(),
+            ratio,
             row.peak_mib
         );
     }

@@ -1,0 +1,59 @@
+//! End-to-end tests of flags_compare: a real, small comparison of the three
+//! programs, and its errors. Speed is not asserted, only that it measured.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const COMPARE: &str = env!("CARGO_BIN_EXE_flags_compare");
+const PROGRAMS: [&str; 4] = ["flags_seq", "flags_threadpool", "flags_async", "flags_server"];
+
+/// The programs' debug builds, next to this one. `cargo test --workspace`
+/// builds them for their own tests; alone, this test builds them itself.
+fn bin_dir() -> &'static Path {
+    let dir = Path::new(COMPARE).parent().expect("the binaries' folder");
+    if PROGRAMS.iter().any(|name| !dir.join(name).is_file()) {
+        let packages = PROGRAMS.iter().flat_map(|name| ["-p", name]);
+        let status = Command::new(env!("CARGO")).arg("build").args(packages).status();
+        assert!(status.is_ok_and(|s| s.success()), "cargo build of the programs");
+    }
+    dir
+}
+
+fn compare(args: &[&str]) -> Output {
+    Command::new(COMPARE).args(args).output().expect("run flags_compare")
+}
+
+#[test]
+fn compares_the_three_programs_as_json() {
+    let dir = bin_dir().to_string_lossy().into_owned();
+    let args = ["--bin-dir", &dir, "--latency", "0.02", "--runs", "2", "-l", "5", "--json"];
+    let output = compare(&args);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.starts_with("{\"flags\": 5, \"latency_s\": 0.02, \"runs\": 2, \"results\": ["));
+    for (program, concurrency) in [("flags_seq", 1), ("flags_threadpool", 5), ("flags_async", 5)] {
+        let row = format!("{{\"program\": \"{program}\", ");
+        let start = stdout.find(&row).unwrap_or_else(|| panic!("{program} in {stdout}"));
+        let row = &stdout[start..stdout[start..].find('}').map_or(stdout.len(), |end| start + end)];
+        assert!(row.contains(&format!("\"concurrency\": {concurrency},")), "{row}");
+        assert!(!row.contains("\"median_s\": 0.0000"), "it measured something: {row}");
+    }
+}
+
+#[test]
+fn a_missing_program_says_how_to_build_it() {
+    let empty = tempfile::tempdir().expect("a temporary directory");
+    let output = compare(&["--bin-dir", &empty.path().to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("flags_seq not found in"), "{stderr}");
+    assert!(stderr.contains("cargo build --release --workspace"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one clear line");
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    for bad in [&["--runs", "0"][..], &["--latency", "-1"], &["--sweep", "0"], &["1X"]] {
+        assert_eq!(compare(bad).status.code(), Some(2), "{bad:?}");
+    }
+}
