@@ -18,19 +18,22 @@
 
 use std::process::ExitCode;
 
-use flags_common::{Counter, MAX_CONCUR_REQ, Outcome, Plan, Result, save_flag};
+use flags_common::{
+    Counter, MAX_CONCUR_REQ, Outcome, Plan, Result, check_size, check_status, save_flag,
+};
 use futures::{StreamExt, stream};
 use reqwest::Client;
 
 /// GETs one flag. Unlike ureq, reqwest returns 4xx and 5xx answers as
-/// responses, so ask for the error (httpx's `raise_for_status()`), and has
-/// no body limit, so read it chunk by chunk and check the size.
+/// responses, so `check_status` turns them into errors, and it has no body
+/// limit, so read the body chunk by chunk and check its size.
 async fn get_flag(client: &Client, url: &str) -> Result<Vec<u8>> {
-    let mut resp = client.get(url).send().await?.error_for_status()?;
+    let mut resp = client.get(url).send().await?;
+    check_status(resp.status().as_u16())?;
     let mut image = Vec::new();
     while let Some(chunk) = resp.chunk().await? {
         image.extend_from_slice(&chunk);
-        flags_common::check_size(image.len())?;
+        check_size(image.len())?;
     }
     Ok(image)
 }

@@ -59,6 +59,16 @@ pub const REMOTE_CONCUR_REQ: usize = 20;
 /// anything this big is a broken or hostile server, not a flag.
 pub const MAX_FLAG_BYTES: u64 = 4 * 1024 * 1024;
 
+/// httpx's `raise_for_status()`: any final status but 2xx is an error, a 304
+/// or a redirect that could not be followed as much as a 404 or a 500, so
+/// that no error page is ever saved as a flag.
+pub fn check_status(status: u16) -> Result<()> {
+    match status {
+        200..=299 => Ok(()),
+        _ => Err(Error::Status(status)),
+    }
+}
+
 /// Fails once a body grows past [`MAX_FLAG_BYTES`], for clients that have
 /// no limit of their own (reqwest).
 pub fn check_size(len: usize) -> Result<()> {

@@ -17,13 +17,14 @@
 
 use std::process::ExitCode;
 
-use flags_common::{Counter, MAX_FLAG_BYTES, Outcome, Plan, Result, save_flag};
+use flags_common::{Counter, MAX_FLAG_BYTES, Outcome, Plan, Result, check_status, save_flag};
 use ureq::Agent;
 
-/// GETs one flag. Like httpx's `raise_for_status()`, ureq turns 4xx and 5xx
-/// answers into errors; the `limit` guards memory against a runaway body.
+/// GETs one flag. ureq turns 4xx and 5xx answers into errors; `check_status`
+/// catches the rest (a 304...), and `limit` guards against a runaway body.
 fn get_flag(agent: &Agent, url: &str) -> Result<Vec<u8>> {
     let mut resp = agent.get(url).call()?;
+    check_status(resp.status().as_u16())?;
     let body = resp.body_mut().with_config().limit(MAX_FLAG_BYTES);
     Ok(body.read_to_vec()?)
 }

@@ -1,11 +1,10 @@
 //! # flags_threadpool: flags_threadpool.py in Rust, a pool of threads
 //!
-//! Mirrors Fluent Python's flags_threadpool.py (Example 20-3): the same
-//! `get_flag` and `download_one` as flags_seq, but `download_many` runs them
-//! on a pool of threads, sized like Python's `ThreadPoolExecutor()` default,
-//! `min(32, cores + 4)`. While one thread waits for the network, the others
-//! wait too, at the same time: 20 flags take about ceil(20 / threads) request
-//! times. Codes print in the order they finish, which changes from run to run.
+//! Mirrors Fluent Python's flags_threadpool.py (Example 20-3): flags_seq's
+//! `get_flag` and `download_one`, run by `download_many` on a pool of threads
+//! sized like `ThreadPoolExecutor()`, `min(32, cores + 4)`. The threads wait
+//! for the network at the same time: 20 flags take ceil(20 / threads) request
+//! times. Codes print as they finish, in an order that changes every run.
 //!
 //! ```text
 //! $ cargo run -p flags_threadpool
@@ -21,13 +20,16 @@ use std::sync::{Mutex, PoisonError};
 use std::thread::{self, ScopedJoinHandle};
 use std::{iter, panic};
 
-use flags_common::{Counter, MAX_CONCUR_REQ, MAX_FLAG_BYTES, Outcome, Plan, Result, save_flag};
+use flags_common::{
+    Counter, MAX_CONCUR_REQ, MAX_FLAG_BYTES, Outcome, Plan, Result, check_status, save_flag,
+};
 use ureq::Agent;
 
-/// GETs one flag. Like httpx's `raise_for_status()`, ureq turns 4xx and 5xx
-/// answers into errors; the `limit` guards memory against a runaway body.
+/// GETs one flag. ureq turns 4xx and 5xx answers into errors; `check_status`
+/// catches the rest (a 304...), and `limit` guards against a runaway body.
 fn get_flag(agent: &Agent, url: &str) -> Result<Vec<u8>> {
     let mut resp = agent.get(url).call()?;
+    check_status(resp.status().as_u16())?;
     let body = resp.body_mut().with_config().limit(MAX_FLAG_BYTES);
     Ok(body.read_to_vec()?)
 }
@@ -53,25 +55,20 @@ fn download_many(plan: &Plan) -> Result<Counter> {
     })
 }
 
-/// One thread of the pool: download the next code until there is none.
+/// One thread of the pool: take the next code from the queue (holding the
+/// lock for that only, not during the download), download it, repeat.
 fn worker<'a>(agent: &Agent, queue: &Mutex<impl Iterator<Item = &'a str>>, plan: &Plan) -> Counter {
-    iter::from_fn(|| next(queue)).map(|cc| download_one(agent, cc, plan)).collect()
+    let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+    iter::from_fn(next).map(|cc| download_one(agent, cc, plan)).collect()
 }
 
-/// Takes the next code from the executor's work queue. The lock is held
-/// for that only, not during the download.
-fn next<'a>(queue: &Mutex<impl Iterator<Item = &'a str>>) -> Option<&'a str> {
-    queue.lock().unwrap_or_else(PoisonError::into_inner).next()
-}
-
-/// Collects a worker's counts. A worker that panicked has printed why;
-/// re-raise the panic here, as `executor.map` re-raises an exception.
+/// A worker's counts; a panic in it is re-raised, as `executor.map` re-raises.
 fn join(worker: ScopedJoinHandle<Counter>) -> Counter {
     worker.join().unwrap_or_else(|panic| panic::resume_unwind(panic))
 }
 
-/// One `Agent` for the whole run, shared by all the threads: it keeps a
-/// connection alive per thread, where a new client per request would reconnect.
+/// One `Agent` for the whole run, shared by the threads: it keeps a connection
+/// alive per thread, where a client per request would reconnect every time.
 fn new_agent(plan: &Plan) -> Agent {
     let config = Agent::config_builder()
         .timeout_global(Some(plan.timeout))
