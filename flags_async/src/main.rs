@@ -24,17 +24,17 @@ use flags_common::{
 use futures::{StreamExt, stream};
 use reqwest::Client;
 
-/// GETs one flag. Unlike ureq, reqwest returns 4xx and 5xx answers as
-/// responses, so `check_status` turns them into errors, and it has no body
-/// limit, so read the body chunk by chunk and check its size.
+/// GETs one flag: read the answer, then fail unless it is 2xx, like httpx's
+/// `raise_for_status()`. reqwest has no body limit, unlike ureq, so read it
+/// chunk by chunk and check its size against a runaway body.
 async fn get_flag(client: &Client, url: &str) -> Result<Vec<u8>> {
     let mut resp = client.get(url).send().await?;
-    check_status(resp.status().as_u16())?;
     let mut image = Vec::new();
     while let Some(chunk) = resp.chunk().await? {
         image.extend_from_slice(&chunk);
         check_size(image.len())?;
     }
+    check_status(resp.status().as_u16())?;
     Ok(image)
 }
 

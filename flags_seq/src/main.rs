@@ -20,13 +20,14 @@ use std::process::ExitCode;
 use flags_common::{Counter, MAX_FLAG_BYTES, Outcome, Plan, Result, check_status, save_flag};
 use ureq::Agent;
 
-/// GETs one flag. ureq turns 4xx and 5xx answers into errors; `check_status`
-/// catches the rest (a 304...), and `limit` guards against a runaway body.
+/// GETs one flag: read the answer (`limit` guards against a runaway body),
+/// then fail unless it is 2xx, like httpx's `raise_for_status()`. Reading a
+/// 404's body too lets the next request reuse the connection.
 fn get_flag(agent: &Agent, url: &str) -> Result<Vec<u8>> {
     let mut resp = agent.get(url).call()?;
+    let image = resp.body_mut().with_config().limit(MAX_FLAG_BYTES).read_to_vec()?;
     check_status(resp.status().as_u16())?;
-    let body = resp.body_mut().with_config().limit(MAX_FLAG_BYTES);
-    Ok(body.read_to_vec()?)
+    Ok(image)
 }
 
 /// Downloads and saves one flag, and reports how it went.
@@ -47,6 +48,7 @@ fn download_many(plan: &Plan) -> Result<Counter> {
 fn new_agent(plan: &Plan) -> Agent {
     let config = Agent::config_builder()
         .timeout_global(Some(plan.timeout))
+        .http_status_as_error(false) // get_flag checks, after reading the body
         .max_idle_connections_per_host(plan.concurrency);
     config.build().into()
 }

@@ -344,7 +344,13 @@ pub fn every_code_with_a_limit(program: &Program) {
         .flat_map(|a| ('A'..='Z').map(move |b| format!("{a}{b}")))
         .take(30)
         .collect();
-    let mut paths = site.stats().paths;
+    let stats = site.stats();
+    let connections = stats.connections;
+    assert!(
+        connections <= program.concurrency_for(30),
+        "404s keep connections alive: {connections}"
+    );
+    let mut paths = stats.paths;
     paths.sort();
     let urls: Vec<String> = expected.iter().map(|cc| flag_path(cc)).collect();
     assert_eq!(paths, urls);
