@@ -72,10 +72,7 @@ pub fn check_status(status: u16) -> Result<()> {
 /// Fails once a body grows past [`MAX_FLAG_BYTES`], for clients that have
 /// no limit of their own (reqwest).
 pub fn check_size(len: usize) -> Result<()> {
-    match u64::try_from(len).map_or(true, |len| len > MAX_FLAG_BYTES) {
-        true => Err(Error::TooBig),
-        false => Ok(()),
-    }
+    if len as u64 > MAX_FLAG_BYTES { Err(Error::TooBig) } else { Ok(()) }
 }
 
 /// The function that differs between the programs.
