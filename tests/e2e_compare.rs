@@ -57,3 +57,38 @@ fn bad_options_are_usage_errors() {
         assert_eq!(compare(bad).status.code(), Some(2), "{bad:?}");
     }
 }
+
+#[test]
+fn sweeps_threads_and_async_over_max_req() {
+    let dir = bin_dir().to_string_lossy().into_owned();
+    let args = ["--bin-dir", &dir, "--latency", "0.01", "--runs", "1", "-l", "4"];
+    let output = compare(&[&args[..], &["--sweep", "1,3", "--json"]].concat());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    for max_req in [1, 3] {
+        for program in ["flags_threadpool", "flags_async"] {
+            let run = format!("{{\"max_req\": {max_req}, \"result\": {{\"program\": \"{program}\"");
+            assert!(stdout.contains(&run), "{run} in {stdout}");
+        }
+    }
+    assert_eq!(stdout.matches("\"concurrency\": 3,").count(), 2, "-m 3 was used: {stdout}");
+}
+
+#[test]
+fn draws_the_growth_chart_as_svg() {
+    let dir = bin_dir().to_string_lossy().into_owned();
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let svg = out.path().join("chart.svg");
+    let svg_arg = svg.to_string_lossy().into_owned();
+    // No latency: the chart's 20, 194 and 676 flags take a second or two.
+    let args = ["--bin-dir", &dir, "--latency", "0", "--runs", "1", "-l", "2", "--svg", &svg_arg];
+    let output = compare(&args);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains(&format!("Chart: {svg_arg}")), "{stdout}");
+    let chart = std::fs::read_to_string(&svg).expect("the SVG file");
+    assert!(chart.starts_with("<svg") && chart.trim_end().ends_with("</svg>"));
+    for name in ["flags_seq (sequential)", "flags_threadpool (threads)", "flags_async (async)"] {
+        assert!(chart.contains(name), "legend: {name}");
+    }
+}

@@ -19,6 +19,7 @@ mod chart;
 mod measure;
 mod report;
 mod site;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -106,7 +107,7 @@ fn run(args: &Args) -> Result<(), String> {
     let site = SiteProcess::start(&server, args.latency)?;
     let workload = workload(args);
     if !args.sweep.is_empty() {
-        return sweep(args, &exes, &site, &workload);
+        return sweep::sweep(args, &exes, &site, &workload);
     }
     let progress = progress(planned_runs(args));
     let rows = compare(args, &exes, &site, &workload, &progress)?;
@@ -290,69 +291,4 @@ fn json_point(program: &str, point: &Point) -> String {
         "{{\"program\": \"{program}\", \"flags\": {}, \"secs\": {:.4}, \"ideal_s\": {:.4}, \"scaled\": {}}}",
         point.flags, point.secs, point.ideal, point.scaled
     )
-}
-
-/// Threads against coroutines: the thread pool and the async program at
-/// each `-m`, time and peak memory.
-fn sweep(
-    args: &Args,
-    exes: &[PathBuf; 3],
-    site: &SiteProcess,
-    workload: &Workload,
-) -> Result<(), String> {
-    let progress = progress(args.sweep.len() as u64 * 2 * args.runs as u64);
-    let mut results = Vec::new();
-    for max_req in &args.sweep {
-        let mut program_args = workload.args.clone();
-        program_args.extend(["-m".to_string(), max_req.to_string()]);
-        for (program, exe) in [(THREADPOOL, &exes[1]), (ASYNC, &exes[2])] {
-            let samples = repeat(args.runs, &program, exe, &site.url, &program_args, &progress)?;
-            results.push((*max_req, Row::new(program, &samples, workload.flags, args.latency)));
-        }
-    }
-    progress.finish_and_clear();
-    match args.json {
-        true => println!("{}", sweep_json(&results)),
-        false => print!("{}", sweep_table(args, workload, &results)),
-    }
-    Ok(())
-}
-
-fn sweep_table(args: &Args, workload: &Workload, results: &[(u32, Row)]) -> String {
-    let mut text = format!(
-        "{} flags, {} s a request, {} run(s) each: threads and async at each -m\n\n\
-         {:>6}  {:>14} {:>9}  {:>14} {:>9}  {:>9}\n",
-        workload.flags,
-        args.latency,
-        args.runs,
-        "-m",
-        "threads: time",
-        "memory",
-        "async: time",
-        "memory",
-        "ideal"
-    );
-    for pair in results.chunks(2) {
-        if let [(max_req, threads), (_, coroutines)] = pair {
-            text += &format!(
-                "{max_req:>6}  {:>12.2} s {:>6.1} MB  {:>12.2} s {:>6.1} MB  {:>7.2} s\n",
-                threads.median,
-                threads.peak_mib,
-                coroutines.median,
-                coroutines.peak_mib,
-                threads.ideal
-            );
-        }
-    }
-    text
-}
-
-fn sweep_json(results: &[(u32, Row)]) -> String {
-    let rows: Vec<String> = results
-        .iter()
-        .map(|(max_req, row)| {
-            format!("{{\"max_req\": {max_req}, \"result\": {}}}", report::json_row(row))
-        })
-        .collect();
-    format!("{{\"sweep\": [{}]}}", rows.join(", "))
 }
