@@ -1,22 +1,18 @@
 //! End-to-end tests of flags_compare: a real, small comparison of the three
 //! programs, and its errors. Speed is not asserted, only that it measured.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-const COMPARE: &str = env!("CARGO_BIN_EXE_flags_compare");
-const PROGRAMS: [&str; 4] = ["flags_seq", "flags_threadpool", "flags_async", "flags_server"];
+#[path = "e2e/programs.rs"]
+mod programs;
 
-/// The programs' debug builds, next to this one. `cargo test --workspace`
-/// builds them for their own tests; alone, this test builds them itself.
-fn bin_dir() -> &'static Path {
-    let dir = Path::new(COMPARE).parent().expect("the binaries' folder");
-    if PROGRAMS.iter().any(|name| !dir.join(name).is_file()) {
-        let packages = PROGRAMS.iter().flat_map(|name| ["-p", name]);
-        let status = Command::new(env!("CARGO")).arg("build").args(packages).status();
-        assert!(status.is_ok_and(|s| s.success()), "cargo build of the programs");
-    }
-    dir
+const COMPARE: &str = env!("CARGO_BIN_EXE_flags_compare");
+
+/// The folder of the programs' builds, up to date.
+fn bin_dir() -> PathBuf {
+    let seq = programs::exe("flags_seq");
+    seq.parent().expect("the binaries' folder").to_path_buf()
 }
 
 fn compare(args: &[&str]) -> Output {

@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! $ cargo run -p flags_async
-//! Using the built-in SIMULATED site at http://127.0.0.1:35115/flags (0.36 s a request, like the book's internet); -s picks another.
+//! SIMULATED site: http://127.0.0.1:35115/flags (built in, 0.36 s a request)
 //! TR PK DE BR PH RU IR VN BD MX ID CD CN JP FR US ET NG EG IN
 //! 20 downloads in 0.38s
 //! ```
@@ -18,33 +18,46 @@
 
 use std::process::ExitCode;
 
-use flags_common::{
-    Counter, MAX_CONCUR_REQ, Outcome, Plan, Result, check_size, check_status, save_flag,
-};
+use flags_common::http::{check_size, check_status};
+use flags_common::{DownloadStatus, Plan, Progress, Result, save_flag, until_interrupted};
 use futures::{StreamExt, stream};
 use reqwest::Client;
 
-/// GETs one flag: read the answer, then fail unless it is 2xx, like httpx's
-/// `raise_for_status()`. reqwest has no body limit, unlike ureq, so read it
-/// chunk by chunk and check its size against a runaway body.
-async fn get_flag(client: &Client, url: &str) -> Result<Vec<u8>> {
-    let mut resp = client.get(url).send().await?;
+/// flags2's constants: all at once, like asyncio.gather, up to 1000.
+const DEFAULT_CONCUR_REQ: usize = 1000;
+const MAX_CONCUR_REQ: usize = 1000;
+
+/// GETs one flag, like flags_asyncio.py's `await client.get(url)`.
+async fn get_flag(client: &Client, base_url: &str, cc: &str) -> Result<Vec<u8>> {
+    let cc = cc.to_lowercase();
+    let url = format!("{base_url}/{cc}/{cc}.gif");
+    let mut resp = client.get(&url).send().await?;
+    // Read the answer whole, even a 404's, so that the next request can
+    // reuse the connection; reqwest has no body limit, so check as it grows.
     let mut image = Vec::new();
     while let Some(chunk) = resp.chunk().await? {
         image.extend_from_slice(&chunk);
         check_size(image.len())?;
     }
-    check_status(resp.status().as_u16())?;
+    check_status(resp.status().as_u16(), &url)?;
     Ok(image)
 }
 
-/// Downloads and saves one flag, and reports how it went.
-async fn download_one(client: &Client, cc: &str, plan: &Plan) -> Outcome {
-    let saved = match get_flag(client, &plan.url(cc)).await {
+/// Downloads and saves one flag, and shows how it went.
+async fn download_one(
+    client: &Client,
+    cc: &str,
+    plan: &Plan,
+    progress: &Progress,
+) -> DownloadStatus {
+    // A closure cannot `.await`, so no `and_then` here: a `match` instead.
+    let saved = match get_flag(client, &plan.base_url, cc).await {
         Ok(image) => save_flag_off_loop(image, format!("{cc}.gif")).await,
         Err(err) => Err(err),
     };
-    plan.report(cc, saved)
+    let status = DownloadStatus::from(saved);
+    progress.show(cc, &status);
+    status
 }
 
 /// Writing a file blocks, and a blocked event loop stalls every download, so
@@ -56,18 +69,19 @@ async fn save_flag_off_loop(image: Vec<u8>, filename: String) -> Result<()> {
 
 /// Python's `asyncio.run(supervisor(cc_list))`: start an event loop on this
 /// one thread (tokio's current-thread runtime) and run `supervisor` on it.
-fn download_many(plan: &Plan) -> Result<Counter> {
+fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
     let event_loop = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    event_loop.block_on(supervisor(plan))
+    event_loop.block_on(supervisor(plan, progress))
 }
 
 /// Python's `asyncio.gather(*to_do)`, with a bound: a future per code, at
-/// most `plan.concurrency` of them running at once. Futures are lazy: nothing
-/// is sent until `buffer_unordered` polls them.
-async fn supervisor(plan: &Plan) -> Result<Counter> {
+/// most `concur_req` of them running at once. Futures are lazy: nothing is
+/// sent until `buffer_unordered` polls them.
+async fn supervisor(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
     let client = new_client(plan)?;
-    let to_do = stream::iter(plan.cc_list()).map(|cc| download_one(&client, cc, plan));
-    Ok(to_do.buffer_unordered(plan.concurrency).collect().await)
+    let to_do =
+        until_interrupted(&plan.cc_list).map(|cc| download_one(&client, cc, plan, progress));
+    Ok(stream::iter(to_do).buffer_unordered(plan.concur_req).collect().await)
 }
 
 /// One `Client` for the whole run, shared by all the futures: it keeps a pool
@@ -79,6 +93,5 @@ fn new_client(plan: &Plan) -> Result<Client> {
 }
 
 fn main() -> ExitCode {
-    // All at once, like asyncio.gather, up to 1000 requests.
-    flags_common::main(download_many, MAX_CONCUR_REQ, MAX_CONCUR_REQ)
+    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
 }

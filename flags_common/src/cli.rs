@@ -4,6 +4,7 @@ use std::{env, path::Path, process, sync::OnceLock, time::Duration};
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 
+use crate::console::warn;
 use crate::countries::parse_cc;
 use crate::site::Server;
 
@@ -18,12 +19,17 @@ slow_server.py; REMOTE is the book's https://www.fluentpython.com/data/flags.
 Or give a base URL such as http://127.0.0.1:8001/flags (see flags_server).
 
 Exit status: 0 if no download failed (not found is not a failure), 1 if any
-did, 2 for usage errors, 130 when stopped by Ctrl-C.";
+did, 2 for usage errors, 128 + the signal's number when stopped by one
+(130 for Ctrl-C, 143 for SIGTERM).";
+
+/// The timeout's sane range, in seconds: below it nothing could answer,
+/// above it the clients' clocks overflow.
+const TIMEOUT_RANGE: (f64, f64) = (0.01, 3600.0);
 
 /// The parsed command line.
 #[derive(Parser, Debug)]
 #[command(version, about = ABOUT, after_help = AFTER_HELP)]
-pub struct Args {
+pub(crate) struct Args {
     /// Country code or 1st letter (eg. B for BA...BZ)
     #[arg(value_name = "CC", value_parser = parse_cc)]
     pub cc: Vec<String>,
@@ -55,11 +61,15 @@ pub struct Args {
     /// Seconds to wait for each request
     #[arg(long, value_name = "SECS", default_value = "6.1", value_parser = seconds)]
     pub timeout: Duration,
+
+    /// Print the report as one JSON object on stdout, for scripts (flags_compare reads it)
+    #[arg(long, conflicts_with = "verbose")]
+    pub json: bool,
 }
 
-/// Parses the command line. Usage errors print one line and the usage, and
-/// exit with status 2 before anything else happens (clap does that).
-pub fn parse(default_concur_req: usize, max_concur_req: usize) -> Args {
+/// Parses the command line. Usage errors print clap's message (with its
+/// tips) and the usage, and exit with status 2 before anything else happens.
+pub(crate) fn parse(default_concur_req: usize, max_concur_req: usize) -> Args {
     let help = max_req_help(default_concur_req, max_concur_req);
     let mut command = Args::command().name(program()).mut_arg("max_req", |arg| arg.help(help));
     let matches = command.try_get_matches_from_mut(env::args_os());
@@ -67,20 +77,25 @@ pub fn parse(default_concur_req: usize, max_concur_req: usize) -> Args {
     args.unwrap_or_else(|err| usage_error(err, &mut command))
 }
 
-/// Every usage error the same way: clap's one-line message, then the usage.
-/// (`--help` and `--version` come this way too, and exit 0 as usual.)
+/// Every usage error the same way: clap's message, then the usage, which
+/// clap leaves out after some errors. (`--help` and `--version` come this
+/// way too, and exit 0 as usual.)
 fn usage_error(err: clap::Error, command: &mut clap::Command) -> ! {
     if !err.use_stderr() {
         err.exit();
     }
-    let message = err.render().to_string();
-    let first_line = message.lines().next().unwrap_or("error: bad arguments");
-    eprintln!("{first_line}\n\n{}\n\nFor more information, try '--help'.", command.render_usage());
+    const MORE: &str = "For more information, try '--help'.";
+    let rendered = err.render().to_string();
+    let message = rendered.trim_end().trim_end_matches(MORE).trim_end();
+    match message.contains("Usage:") {
+        true => warn(format_args!("{message}\n\n{MORE}")),
+        false => warn(format_args!("{message}\n\n{}\n\n{MORE}", command.render_usage())),
+    }
     process::exit(2);
 }
 
 /// This program's name, for messages: `flags_seq`, `flags_async`, ...
-pub fn program() -> &'static str {
+pub(crate) fn program() -> &'static str {
     static NAME: OnceLock<String> = OnceLock::new();
     NAME.get_or_init(|| {
         let arg0 = env::args_os().next().unwrap_or_default();
@@ -90,24 +105,27 @@ pub fn program() -> &'static str {
 }
 
 fn max_req_help(default: usize, max: usize) -> String {
-    match (default, max) {
-        (_, 1) => "Maximum concurrent requests (this program makes one at a time)".to_string(),
-        _ if default == max => format!("Maximum concurrent requests [default: all, up to {max}]"),
-        _ => format!("Maximum concurrent requests [default: {default}, up to {max}]"),
+    if max == 1 {
+        "Maximum concurrent requests (this program makes one at a time)".to_string()
+    } else if default == max {
+        format!("Maximum concurrent requests [default: all, up to {max}]")
+    } else {
+        format!("Maximum concurrent requests [default: {default}, up to {max}]")
     }
 }
 
 fn at_least_one(arg: &str) -> Result<usize, String> {
     match arg.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err("must be a whole number >= 1".to_string()),
+        _ => Err("must be a whole number from 1 up".to_string()),
     }
 }
 
 fn seconds(arg: &str) -> Result<Duration, String> {
-    let secs = arg.parse::<f64>().ok().filter(|s| *s > 0.0);
-    secs.and_then(|s| Duration::try_from_secs_f64(s).ok())
-        .ok_or_else(|| "must be a number of seconds > 0".to_string())
+    let (low, high) = TIMEOUT_RANGE;
+    let secs = arg.parse::<f64>().ok().filter(|secs| (low..=high).contains(secs));
+    let usage = || format!("must be a number of seconds from {low} to {high}");
+    secs.map(Duration::from_secs_f64).ok_or_else(usage)
 }
 
 #[cfg(test)]
@@ -121,15 +139,25 @@ mod tests {
     #[test]
     fn defaults() {
         let args = parse_from(&[]).map_err(|e| e.to_string());
-        let args = args.as_ref().map(|a| (a.server.label, a.timeout, a.max_req, a.limit));
-        assert_eq!(args, Ok(("SIMULATED", Duration::from_millis(6100), None, None)));
+        let args = args.as_ref().map(|a| (a.server.label, a.timeout, a.max_req, a.limit, a.json));
+        assert_eq!(args, Ok(("SIMULATED", Duration::from_millis(6100), None, None, false)));
     }
 
     #[test]
     fn usage_errors() {
-        for bad in
-            [&["-m", "0"][..], &["-l", "0"], &["1X"], &["../x"], &["-s", "FAST"], &["-a", "BR"]]
-        {
+        let cases: [&[&str]; 10] = [
+            &["-m", "0"],
+            &["-l", "0"],
+            &["1X"],
+            &["../x"],
+            &["-s", "FAST"],
+            &["-a", "BR"],
+            &["--timeout", "1e19"],
+            &["--timeout", "1e-10"],
+            &["--timeout", "NaN"],
+            &["--json", "-v"],
+        ];
+        for bad in cases {
             let err = parse_from(bad).err().map(|e| e.exit_code());
             assert_eq!(err, Some(2), "{bad:?}");
         }
@@ -138,5 +166,13 @@ mod tests {
     #[test]
     fn the_book_spelling_of_max_req_works() {
         assert_eq!(parse_from(&["--max_req", "7"]).ok().and_then(|a| a.max_req), Some(7));
+    }
+
+    #[test]
+    fn timeouts_are_bounded() {
+        let timeout = |arg| parse_from(&["--timeout", arg]).ok().map(|a| a.timeout);
+        assert_eq!(timeout("0.01"), Some(Duration::from_millis(10)));
+        assert_eq!(timeout("3600"), Some(Duration::from_secs(3600)));
+        assert_eq!(timeout("3600.5"), None);
     }
 }

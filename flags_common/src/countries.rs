@@ -27,10 +27,7 @@ pub fn every_cc() -> impl Iterator<Item = String> {
 /// returned upper-cased. Anything else, such as `1X` or `../x`, is a usage error.
 pub fn parse_cc(arg: &str) -> Result<String, String> {
     let letters = (1..=2).contains(&arg.len()) && arg.bytes().all(|b| b.is_ascii_alphabetic());
-    match letters {
-        true => Ok(arg.to_ascii_uppercase()),
-        false => Err(BAD_CC.to_string()),
-    }
+    if letters { Ok(arg.to_ascii_uppercase()) } else { Err(BAD_CC.to_string()) }
 }
 
 /// The codes to download, as flags2 picks them: `-e` wins over `-a`, which

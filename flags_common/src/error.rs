@@ -3,11 +3,12 @@
 //! Python's flags2 sorts a download's failure with `except` clauses:
 //! `HTTPStatusError` with 404 is "not found", any other exception is an
 //! error. Here every failure becomes an [`Error`], so each program can use `?`
-//! from the first request to the saved file, and [`Outcome`](crate::Outcome)
-//! sorts it the same way flags2 does.
+//! from the first request to the saved file, and
+//! [`DownloadStatus`](crate::DownloadStatus) sorts it the same way flags2 does.
 //!
 //! Rust's orphan rule puts the `From` conversions for each HTTP client here,
-//! next to the type; features compile only the ones a program needs.
+//! next to the type; the `ureq` and `reqwest` features compile only the ones
+//! a program needs.
 
 use std::{fmt, io};
 
@@ -17,9 +18,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Why a flag could not be downloaded and saved, or a run could not start.
 #[derive(Debug)]
 pub enum Error {
-    /// The server answered with a status other than 2xx (404: no such flag).
-    Status(u16),
-    /// The body was larger than [`MAX_FLAG_BYTES`](crate::MAX_FLAG_BYTES):
+    /// The server answered with a status other than 200 (404: no such flag).
+    Status { code: u16, url: String },
+    /// The body was larger than [`MAX_FLAG_BYTES`](crate::http::MAX_FLAG_BYTES):
     /// no flag is that big, so the server is not to be trusted with memory.
     TooBig,
     /// Anything else: a refused or reset connection, a timeout, a short body,
@@ -48,12 +49,14 @@ impl fmt::Display for Error {
     /// The words of flags2's report: `HTTP error 418 - I'm a teapot`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Status(code) => {
+            Error::Status { code, .. } => {
                 let reason = http::StatusCode::from_u16(*code).ok();
                 let reason = reason.and_then(|status| status.canonical_reason());
                 write!(f, "HTTP error {code} - {}", reason.unwrap_or("Unknown"))
             }
-            Error::TooBig => write!(f, "body larger than {} bytes", crate::MAX_FLAG_BYTES),
+            Error::TooBig => {
+                write!(f, "body larger than {} bytes", crate::http::MAX_FLAG_BYTES)
+            }
             Error::Other(text) => f.write_str(text),
         }
     }
@@ -71,7 +74,6 @@ impl From<io::Error> for Error {
 impl From<ureq::Error> for Error {
     fn from(err: ureq::Error) -> Error {
         match err {
-            ureq::Error::StatusCode(code) => Error::Status(code),
             ureq::Error::BodyExceedsLimit(_) => Error::TooBig,
             err => Error::other(&err),
         }
@@ -81,11 +83,8 @@ impl From<ureq::Error> for Error {
 #[cfg(feature = "reqwest")]
 impl From<reqwest::Error> for Error {
     fn from(err: reqwest::Error) -> Error {
-        match err.status() {
-            Some(status) => Error::Status(status.as_u16()),
-            // The URL is in the report already; keep the reason short.
-            None => Error::other(&err.without_url()),
-        }
+        // The URL is in the report already; keep the reason short.
+        Error::other(&err.without_url())
     }
 }
 
@@ -103,8 +102,9 @@ mod tests {
 
     #[test]
     fn status_errors_speak_like_flags2() {
-        assert_eq!(Error::Status(418).to_string(), "HTTP error 418 - I'm a teapot");
-        assert_eq!(Error::Status(599).to_string(), "HTTP error 599 - Unknown");
+        let status = |code| Error::Status { code, url: String::new() }.to_string();
+        assert_eq!(status(418), "HTTP error 418 - I'm a teapot");
+        assert_eq!(status(599), "HTTP error 599 - Unknown");
     }
 
     /// An error caused by another, like a client's "error sending request".

@@ -5,19 +5,20 @@
 //! starts [`flags_server`] inside the program, on 127.0.0.1 with a free port,
 //! so every run works offline with no set-up.
 
-use std::{fmt, io, time::Duration};
+use std::{io, time::Duration};
 
 use flags_server::{Config, Site};
+use url::Url;
 
 /// The book's real site (REMOTE).
 pub const REMOTE_URL: &str = "https://www.fluentpython.com/data/flags";
 
 /// The labels, as `--help` and usage errors list them.
-pub const LABELS: &str = "SIMULATED, LOCAL, DELAY, ERROR, REMOTE";
+const LABELS: &str = "SIMULATED, LOCAL, DELAY, ERROR, REMOTE";
 
 /// A site named on the command line.
 #[derive(Clone, Debug)]
-pub struct Server {
+pub(crate) struct Server {
     /// `SIMULATED`, `LOCAL`, `DELAY`, `ERROR`, `REMOTE`, or `CUSTOM` for a URL.
     pub label: &'static str,
     target: Target,
@@ -25,12 +26,14 @@ pub struct Server {
 
 #[derive(Clone, Debug)]
 enum Target {
+    /// A site this program starts, and what it is like.
     BuiltIn(Config, &'static str),
-    Url(String),
+    /// A site somewhere else, and what to know about it.
+    Url(String, &'static str),
 }
 
-/// A site ready to answer; the built-in one runs as long as this lives.
-pub struct RunningSite {
+/// A site ready to answer; a built-in one runs as long as this lives.
+pub(crate) struct RunningSite {
     pub url: String,
     _site: Option<Site>,
 }
@@ -41,16 +44,15 @@ impl Server {
         let server = |label, target| Ok(Server { label, target });
         match arg.to_ascii_uppercase().as_str() {
             // What the book measured: 20 flags in 7.18 s, ~0.36 s a request.
-            "SIMULATED" => {
-                server("SIMULATED", built_in(Config::with_latency(0.36, 0.005), SIMULATED))
-            }
-            "LOCAL" => server("LOCAL", built_in(Config::default(), "no added latency")),
-            "DELAY" => {
-                server("DELAY", built_in(slow(0.0), "0.5-5 s a request, like slow_server.py"))
-            }
-            "ERROR" => server("ERROR", built_in(slow(0.25), "0.5-5 s a request, 25% answered 418")),
-            "REMOTE" => server("REMOTE", Target::Url(REMOTE_URL.to_string())),
-            _ => server("CUSTOM", Target::Url(parse_url(arg)?)),
+            "SIMULATED" => server(
+                "SIMULATED",
+                Target::BuiltIn(Config::with_latency(0.36, 0.005), "built in, 0.36 s a request"),
+            ),
+            "LOCAL" => server("LOCAL", Target::BuiltIn(Config::default(), "built in, no latency")),
+            "DELAY" => server("DELAY", Target::BuiltIn(slow(0.0), "built in, 0.5-5 s a request")),
+            "ERROR" => server("ERROR", Target::BuiltIn(slow(0.25), "built in, slow, 25% errors")),
+            "REMOTE" => server("REMOTE", Target::Url(REMOTE_URL.to_string(), "on the internet")),
+            _ => server("CUSTOM", Target::Url(parse_url(arg)?, "given with -s")),
         }
     }
 
@@ -59,30 +61,19 @@ impl Server {
         self.label == "REMOTE"
     }
 
-    /// Starts the built-in site if this is one, and says so on stderr.
-    pub fn start(&self) -> io::Result<RunningSite> {
-        match &self.target {
-            Target::Url(url) => Ok(RunningSite { url: url.clone(), _site: None }),
+    /// Starts the built-in site if this is one. `announce` is told which
+    /// site is used, in one line: `SIMULATED site: http://... (built in, ...)`.
+    pub fn start(&self, announce: impl FnOnce(&str)) -> io::Result<RunningSite> {
+        let (url, site, about) = match &self.target {
+            Target::Url(url, about) => (url.clone(), None, about),
             Target::BuiltIn(config, about) => {
                 let site = Site::start(config.clone())?;
-                let url = site.base_url();
-                eprintln!("Using the built-in {self} site at {url} ({about}); -s picks another.");
-                Ok(RunningSite { url, _site: Some(site) })
+                (site.base_url(), Some(site), about)
             }
-        }
+        };
+        announce(&format!("{} site: {url} ({about})", self.label));
+        Ok(RunningSite { url, _site: site })
     }
-}
-
-impl fmt::Display for Server {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label)
-    }
-}
-
-const SIMULATED: &str = "0.36 s a request, like the book's internet";
-
-fn built_in(config: Config, about: &'static str) -> Target {
-    Target::BuiltIn(config, about)
 }
 
 /// slow_server.py: 0.5 to 5 s before each answer, maybe a 418.
@@ -91,15 +82,25 @@ fn slow(error_rate: f64) -> Config {
     Config { delay, error_rate, ..Config::default() }
 }
 
-/// Accepts `http://` or `https://` URLs with a host; drops a trailing `/`.
+/// Accepts an `http://` or `https://` URL with a host, and a port from 1 to
+/// 65535 if it has one; drops a trailing `/`. A `?query` or `#fragment`
+/// would end up in the middle of every flag's URL, so it is refused.
 fn parse_url(arg: &str) -> Result<String, String> {
     let usage = || format!("must be one of {LABELS} or an http(s):// URL");
-    let uri: http::Uri = arg.parse().map_err(|_| usage())?;
-    let web = matches!(uri.scheme_str(), Some("http" | "https"));
-    match web && uri.host().is_some_and(|host| !host.is_empty()) {
-        true => Ok(arg.trim_end_matches('/').to_string()),
-        false => Err(usage()),
+    let url = Url::parse(arg).map_err(|err| match err {
+        url::ParseError::InvalidPort => "the port of a URL must be from 1 to 65535".to_string(),
+        _ => usage(),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(usage());
     }
+    if url.port() == Some(0) {
+        return Err("the port of a URL must be from 1 to 65535".to_string());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("a base URL cannot have a ?query or a #fragment".to_string());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]
@@ -113,10 +114,25 @@ mod tests {
     }
 
     #[test]
-    fn urls_must_be_http() {
-        let url = Server::parse("http://127.0.0.1:8001/flags/").map(|s| s.start().map(|r| r.url));
-        assert_eq!(url.ok().and_then(Result::ok).as_deref(), Some("http://127.0.0.1:8001/flags"));
-        for bad in ["ftp://x/flags", "FAST", "http://", "127.0.0.1:8001", "file:///etc"] {
+    fn urls_must_be_http_with_a_port_that_exists() {
+        let url = |arg| Server::parse(arg).map(|s| s.start(|_| {}).map(|r| r.url));
+        let parsed = url("http://127.0.0.1:8001/flags/");
+        assert_eq!(
+            parsed.ok().and_then(Result::ok).as_deref(),
+            Some("http://127.0.0.1:8001/flags")
+        );
+        let bad = [
+            "ftp://x/flags",
+            "FAST",
+            "http://",
+            "127.0.0.1:8001",
+            "file:///etc",
+            "http://127.0.0.1:99999/flags",
+            "http://127.0.0.1:0/flags",
+            "http://127.0.0.1:8001/flags?x=1",
+            "http://127.0.0.1:8001/flags#top",
+        ];
+        for bad in bad {
             assert!(Server::parse(bad).is_err(), "{bad}");
         }
     }

@@ -84,10 +84,9 @@ const MAX_POINT_SECS: f64 = 10.0;
 /// ... at a latency that makes its ideal time about this long.
 const QUICK_POINT_SECS: f64 = 2.0;
 
-/// What is measured: the programs' arguments, and how many codes they mean.
+/// What is measured: the programs' arguments.
 struct Workload {
     args: Vec<String>,
-    flags: usize,
 }
 
 fn main() -> ExitCode {
@@ -111,13 +110,16 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let progress = progress(planned_runs(args));
     let rows = compare(args, &exes, &site, &workload, &progress)?;
-    let chart =
-        args.svg.as_ref().map(|_| chart_series(args, &exes, &server, &progress)).transpose()?;
+    let chart = args
+        .svg
+        .as_ref()
+        .map(|_| chart_series(args, &exes, &rows, &server, &progress))
+        .transpose()?;
     progress.finish_and_clear();
     if let (Some(path), Some(series)) = (&args.svg, &chart) {
         chart::draw(path, &chart_title(args), series)?;
     }
-    print_comparison(args, &site, &workload, &rows, chart.as_deref());
+    print_comparison(args, &site, &rows, chart.as_deref());
     Ok(())
 }
 
@@ -141,14 +143,12 @@ fn find_programs(bin_dir: Option<&Path>) -> Result<([PathBuf; 3], PathBuf), Stri
 }
 
 fn workload(args: &Args) -> Workload {
-    let limit = args.limit.map_or(usize::MAX, |n| n as usize);
-    let flags = flags_common::expand_cc_args(args.every, args.all, &args.cc, limit).len();
     let mut program_args = args.cc.clone();
     program_args.extend(args.all.then(|| "-a".to_string()));
     program_args.extend(args.every.then(|| "-e".to_string()));
     program_args.extend(args.limit.iter().flat_map(|n| ["-l".to_string(), n.to_string()]));
     program_args.extend(args.max_req.iter().flat_map(|m| ["-m".to_string(), m.to_string()]));
-    Workload { args: program_args, flags }
+    Workload { args: program_args }
 }
 
 fn planned_runs(args: &Args) -> u64 {
@@ -171,7 +171,7 @@ fn compare(
 ) -> Result<Vec<Row>, String> {
     let measure = |(program, exe): (&Program, &PathBuf)| {
         let samples = repeat(args.runs, program, exe, &site.url, &workload.args, progress)?;
-        Ok(Row::new(*program, &samples, workload.flags, args.latency))
+        Ok(Row::new(*program, &samples, args.latency))
     };
     PROGRAMS.iter().zip(exes).map(measure).collect()
 }
@@ -193,53 +193,48 @@ fn repeat(
 fn chart_series(
     args: &Args,
     exes: &[PathBuf; 3],
+    rows: &[Row],
     server: &Path,
     progress: &ProgressBar,
 ) -> Result<Vec<Series>, String> {
-    let points = |(program, exe): (&Program, &PathBuf)| -> Result<Series, String> {
+    let points = |(row, exe): (&Row, &PathBuf)| -> Result<Series, String> {
         let sizes = [(20, None), (194, Some("-a")), (676, Some("-e"))];
-        let point =
-            |&(flags, arg)| chart_point(args, (program, exe), server, (flags, arg), progress);
+        let point = |&(flags, arg)| chart_point(args, (row, exe), server, (flags, arg), progress);
         let points = sizes.iter().map(point);
-        Ok(Series { program: *program, points: points.collect::<Result<_, _>>()? })
+        Ok(Series { program: row.program, points: points.collect::<Result<_, _>>()? })
     };
-    PROGRAMS.iter().zip(exes).map(points).collect()
+    rows.iter().zip(exes).map(points).collect()
 }
 
 /// One chart point, measured at `--latency`, or at a lower one and scaled
 /// when it would take longer than [`MAX_POINT_SECS`].
 fn chart_point(
     args: &Args,
-    (program, exe): (&Program, &Path),
+    (table_row, exe): (&Row, &Path),
     server: &Path,
     (flags, arg): (usize, Option<&str>),
     progress: &ProgressBar,
 ) -> Result<Point, String> {
+    let program = &table_row.program;
     let ideal =
-        report::ideal(flags, expected_concurrency(program, args.max_req, flags), args.latency);
+        report::ideal(flags, expected_concurrency(table_row, args.max_req, flags), args.latency);
     let scaled = ideal > MAX_POINT_SECS;
     let latency = if scaled { args.latency * QUICK_POINT_SECS / ideal } else { args.latency };
     let site = SiteProcess::start(server, latency)?;
     let mut program_args: Vec<String> = arg.map(str::to_string).into_iter().collect();
     program_args.extend(args.max_req.iter().flat_map(|m| ["-m".to_string(), m.to_string()]));
     let samples = repeat(args.runs, program, exe, &site.url, &program_args, progress)?;
-    let row = Row::new(*program, &samples, flags, latency);
+    let row = Row::new(*program, &samples, latency);
     let rounds = flags.div_ceil(row.concurrency) as f64;
     let secs = row.median + rounds * (args.latency - latency);
     Ok(Point { flags, secs, ideal: report::ideal(flags, row.concurrency, args.latency), scaled })
 }
 
-/// The concurrency a program will use, to decide whether a point is quick:
-/// the programs' own defaults (1, Python's pool size, all at once).
-fn expected_concurrency(program: &Program, max_req: Option<u32>, flags: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let default = match program.name {
-        "flags_seq" => 1,
-        "flags_threadpool" => (cores + 4).min(32),
-        _ => flags_common::MAX_CONCUR_REQ,
-    };
-    let bound = if program.name == "flags_seq" { 1 } else { flags_common::MAX_CONCUR_REQ };
-    max_req.map_or(default, |m| m as usize).min(bound).min(flags)
+/// The concurrency a program will use for `flags` flags, to decide whether a
+/// point is quick: its own default and limit, as its reports said.
+fn expected_concurrency(row: &Row, max_req: Option<u32>, flags: usize) -> usize {
+    let asked = max_req.map_or(row.default_concurrency, |m| m as usize);
+    asked.min(row.max_concurrency).min(flags)
 }
 
 fn chart_title(args: &Args) -> String {
@@ -247,20 +242,17 @@ fn chart_title(args: &Args) -> String {
     format!("Time to download N flags at {} s a request ({cores} cores, loopback)", args.latency)
 }
 
-fn print_comparison(
-    args: &Args,
-    site: &SiteProcess,
-    workload: &Workload,
-    rows: &[Row],
-    chart: Option<&[Series]>,
-) {
+fn print_comparison(args: &Args, site: &SiteProcess, rows: &[Row], chart: Option<&[Series]>) {
     if args.json {
-        println!("{}", json(args, workload, rows, chart));
+        println!("{}", json(args, rows, chart));
         return;
     }
     println!(
         "{} flags, {} s a request, {} run(s) of each program, site {}\n",
-        workload.flags, args.latency, args.runs, site.url
+        flags(rows),
+        args.latency,
+        args.runs,
+        site.url
     );
     println!("{}", report::table(rows));
     print!("{}", report::bars(rows));
@@ -269,7 +261,13 @@ fn print_comparison(
     }
 }
 
-fn json(args: &Args, workload: &Workload, rows: &[Row], chart: Option<&[Series]>) -> String {
+/// How many flags the table's runs downloaded.
+fn flags(rows: &[Row]) -> usize {
+    rows.first().map_or(0, |row| row.flags)
+}
+
+fn json(args: &Args, rows: &[Row], chart: Option<&[Series]>) -> String {
+    let flags = flags(rows);
     let rows: Vec<String> = rows.iter().map(report::json_row).collect();
     let points: Vec<String> = chart
         .unwrap_or_default()
@@ -278,7 +276,7 @@ fn json(args: &Args, workload: &Workload, rows: &[Row], chart: Option<&[Series]>
         .collect();
     format!(
         "{{\"flags\": {}, \"latency_s\": {}, \"runs\": {}, \"results\": [{}], \"chart\": [{}]}}",
-        workload.flags,
+        flags,
         args.latency,
         args.runs,
         rows.join(", "),

@@ -1,11 +1,13 @@
 //! Running one program once, as a user would, and measuring it: wall time,
-//! peak memory, and the concurrency it says it used.
+//! peak memory, and what its `--json` report says it did.
 
 use std::fs::{self, File};
 use std::io;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use serde::Deserialize;
 
 /// One of the programs compared.
 #[derive(Clone, Copy, Debug)]
@@ -25,11 +27,23 @@ pub struct Sample {
     pub wall: Duration,
     /// Peak resident memory, in KiB (`ru_maxrss`, as `/usr/bin/time -v` shows).
     pub peak_kib: u64,
-    /// The concurrency the program used (its `-v` header says).
-    pub concurrency: usize,
+    /// What the program reported.
+    pub report: Report,
 }
 
-/// Runs `exe -v -s site args..` in a fresh temporary directory and measures it.
+/// The fields of a program's `--json` report that the comparison uses.
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct Report {
+    /// How many codes it was to download.
+    pub flags: usize,
+    /// The requests it had in flight at once.
+    pub concur_req: usize,
+    /// Its default and largest concurrency.
+    pub default_concur_req: usize,
+    pub max_concur_req: usize,
+}
+
+/// Runs `exe --json -s site args..` in a fresh temporary directory and measures it.
 pub fn run_once(exe: &Path, site: &str, args: &[String]) -> Result<Sample, String> {
     let dir = std::env::temp_dir().join(format!("flags_compare.{}", std::process::id()));
     let sample = run_in(exe, site, args, &dir);
@@ -42,7 +56,7 @@ fn run_in(exe: &Path, site: &str, args: &[String], dir: &Path) -> Result<Sample,
     fs::create_dir_all(dir).map_err(failed)?;
     let (stdout, stderr) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
     let mut command = Command::new(exe);
-    command.args(["-v", "-s", site]).args(args).current_dir(dir).stdin(Stdio::null());
+    command.args(["--json", "-s", site]).args(args).current_dir(dir).stdin(Stdio::null());
     command.stdout(File::create(&stdout).map_err(failed)?);
     command.stderr(File::create(&stderr).map_err(failed)?);
     let t0 = Instant::now();
@@ -50,8 +64,8 @@ fn run_in(exe: &Path, site: &str, args: &[String], dir: &Path) -> Result<Sample,
     let (status, peak_kib) = wait_with_peak_memory(&child).map_err(failed)?;
     let wall = t0.elapsed();
     let output = fs::read_to_string(&stdout).unwrap_or_default();
-    match (status, concurrency(&output)) {
-        (0, Some(concurrency)) => Ok(Sample { wall, peak_kib, concurrency }),
+    match (status, serde_json::from_str(&output)) {
+        (0, Ok(report)) => Ok(Sample { wall, peak_kib, report }),
         _ => Err(explain_failure(exe, status, &fs::read_to_string(&stderr).unwrap_or_default())),
     }
 }
@@ -59,12 +73,6 @@ fn run_in(exe: &Path, site: &str, args: &[String], dir: &Path) -> Result<Sample,
 fn explain_failure(exe: &Path, status: i32, stderr: &str) -> String {
     let last = stderr.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("no message");
     format!("{} exited with status {status}: {last}", exe.display())
-}
-
-/// Reads `20 concurrent connections will be used.` (or `1 connection ...`).
-fn concurrency(stdout: &str) -> Option<usize> {
-    let line = stdout.lines().find(|line| line.ends_with(" will be used."))?;
-    line.split_whitespace().next()?.parse().ok()
 }
 
 /// Waits for the child and returns its exit status and peak memory. std's
@@ -90,17 +98,6 @@ fn wait_with_peak_memory(child: &Child) -> io::Result<(i32, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_concurrency_of_the_verbose_header() {
-        let header = "LOCAL site: http://x/flags\nSearching for 20 flags: from BD to VN\n";
-        assert_eq!(
-            concurrency(&format!("{header}6 concurrent connections will be used.\n")),
-            Some(6)
-        );
-        assert_eq!(concurrency(&format!("{header}1 connection will be used.\nBR OK\n")), Some(1));
-        assert_eq!(concurrency(header), None);
-    }
 
     #[test]
     fn measures_a_real_child() {

@@ -8,7 +8,12 @@ use crate::measure::{Program, Sample};
 #[derive(Clone, Debug)]
 pub struct Row {
     pub program: Program,
+    /// How many flags each run was to download.
+    pub flags: usize,
     pub concurrency: usize,
+    /// The program's default and largest concurrency, as it reported them.
+    pub default_concurrency: usize,
+    pub max_concurrency: usize,
     pub median: f64,
     pub min: f64,
     pub max: f64,
@@ -19,17 +24,21 @@ pub struct Row {
 }
 
 impl Row {
-    /// Sums up a program's samples (at least one) for `codes` codes.
-    pub fn new(program: Program, samples: &[Sample], codes: usize, latency: f64) -> Row {
+    /// Sums up a program's samples (at least one).
+    pub fn new(program: Program, samples: &[Sample], latency: f64) -> Row {
         let mut secs: Vec<f64> = samples.iter().map(|s| s.wall.as_secs_f64()).collect();
         secs.sort_by(f64::total_cmp);
-        let concurrency = samples.iter().map(|s| s.concurrency).max().unwrap_or(1);
+        let report = samples[0].report;
+        let concurrency = samples.iter().map(|s| s.report.concur_req).max().unwrap_or(1);
         let peak_kib = samples.iter().map(|s| s.peak_kib).max().unwrap_or(0);
-        let ideal = ideal(codes, concurrency, latency);
+        let ideal = ideal(report.flags, concurrency, latency);
         let (min, max) = (secs[0], secs[secs.len() - 1]);
         Row {
             program,
+            flags: report.flags,
             concurrency,
+            default_concurrency: report.default_concur_req,
+            max_concurrency: report.max_concur_req,
             median: median(&secs),
             min,
             max,
@@ -134,28 +143,28 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::measure::{ASYNC, SEQ};
+    use crate::measure::{ASYNC, Report, SEQ};
 
-    fn sample(secs: f64, concurrency: usize) -> Sample {
-        Sample { wall: Duration::from_secs_f64(secs), peak_kib: 2048, concurrency }
+    fn sample(secs: f64, concur_req: usize) -> Sample {
+        let report =
+            Report { flags: 20, concur_req, default_concur_req: concur_req, max_concur_req: 1000 };
+        Sample { wall: Duration::from_secs_f64(secs), peak_kib: 2048, report }
     }
 
     #[test]
     fn rows_take_the_median_and_the_ideal() {
-        let row = Row::new(SEQ, &[sample(7.3, 1), sample(7.2, 1), sample(7.25, 1)], 20, 0.36);
+        let row = Row::new(SEQ, &[sample(7.3, 1), sample(7.2, 1), sample(7.25, 1)], 0.36);
         assert_eq!((row.median, row.min, row.max, row.peak_mib), (7.25, 7.2, 7.3, 2.0));
         assert!((row.ideal - 7.2).abs() < 1e-9);
-        let two = Row::new(ASYNC, &[sample(0.4, 20), sample(0.38, 20)], 20, 0.36);
+        let two = Row::new(ASYNC, &[sample(0.4, 20), sample(0.38, 20)], 0.36);
         assert!((two.median - 0.39).abs() < 1e-9);
         assert_eq!(ideal(20, 6, 1.0), 4.0);
     }
 
     #[test]
     fn bars_are_proportional() {
-        let rows = [
-            Row::new(SEQ, &[sample(8.0, 1)], 20, 0.36),
-            Row::new(ASYNC, &[sample(1.0, 20)], 20, 0.36),
-        ];
+        let rows =
+            [Row::new(SEQ, &[sample(8.0, 1)], 0.36), Row::new(ASYNC, &[sample(1.0, 20)], 0.36)];
         let text = bars(&rows);
         let widths: Vec<usize> = text.lines().map(|l| l.matches('█').count()).collect();
         assert_eq!(widths, [50, 6]);

@@ -27,24 +27,26 @@ pub fn sweep(
         program_args.extend(["-m".to_string(), max_req.to_string()]);
         for (program, exe) in [(THREADPOOL, &exes[1]), (ASYNC, &exes[2])] {
             let samples = repeat(args.runs, &program, exe, &site.url, &program_args, &progress)?;
-            results.push((*max_req, Row::new(program, &samples, workload.flags, args.latency)));
+            results.push((*max_req, Row::new(program, &samples, args.latency)));
         }
     }
     progress.finish_and_clear();
-    match args.json {
-        true => println!("{}", json(&results)),
-        false => print!("{}", table(args, workload, &results)),
+    if args.json {
+        println!("{}", json(&results));
+    } else {
+        print!("{}", table(args, &results));
     }
     Ok(())
 }
 
 /// One line per `-m`: the thread pool's time and memory, then the async
 /// program's, then the ideal they share.
-fn table(args: &Args, workload: &Workload, results: &[(u32, Row)]) -> String {
+fn table(args: &Args, results: &[(u32, Row)]) -> String {
+    let flags = results.first().map_or(0, |(_, row)| row.flags);
     let mut text = format!(
         "{} flags, {} s a request, {} run(s) each: threads and async at each -m\n\n\
          {:>6}  {:>14} {:>9}  {:>14} {:>9}  {:>9}\n",
-        workload.flags,
+        flags,
         args.latency,
         args.runs,
         "-m",

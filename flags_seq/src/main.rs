@@ -7,40 +7,51 @@
 //!
 //! ```text
 //! $ cargo run -p flags_seq
-//! Using the built-in SIMULATED site at http://127.0.0.1:36715/flags (0.36 s a request, like the book's internet); -s picks another.
+//! SIMULATED site: http://127.0.0.1:36715/flags (built in, 0.36 s a request)
 //! BD BR CD CN DE EG ET FR ID IN IR JP MX NG PH PK RU TR US VN
 //! 20 downloads in 7.23s
 //! ```
 //!
 //! Read it next to flags_threadpool's and flags_async's `main.rs`: only
-//! `download_many` (and the client) changes.
+//! `download_many` (and, for async, the client) changes.
 
 use std::process::ExitCode;
 
-use flags_common::{Counter, MAX_FLAG_BYTES, Outcome, Plan, Result, check_status, save_flag};
+use flags_common::http::{MAX_FLAG_BYTES, check_status};
+use flags_common::{DownloadStatus, Plan, Progress, Result, save_flag, until_interrupted};
 use ureq::Agent;
 
-/// GETs one flag: read the answer (`limit` guards against a runaway body),
-/// then fail unless it is 2xx, like httpx's `raise_for_status()`. Reading a
-/// 404's body too lets the next request reuse the connection.
-fn get_flag(agent: &Agent, url: &str) -> Result<Vec<u8>> {
-    let mut resp = agent.get(url).call()?;
+/// flags2's constants: one request at a time, and never more.
+const DEFAULT_CONCUR_REQ: usize = 1;
+const MAX_CONCUR_REQ: usize = 1;
+
+/// GETs one flag, like flags.py's `httpx.get(url)` and `raise_for_status()`.
+fn get_flag(agent: &Agent, base_url: &str, cc: &str) -> Result<Vec<u8>> {
+    let cc = cc.to_lowercase();
+    let url = format!("{base_url}/{cc}/{cc}.gif");
+    let mut resp = agent.get(&url).call()?;
+    // Read the answer whole (the limit guards against a runaway body), even
+    // a 404's, so that the next request can reuse the connection.
     let image = resp.body_mut().with_config().limit(MAX_FLAG_BYTES).read_to_vec()?;
-    check_status(resp.status().as_u16())?;
+    check_status(resp.status().as_u16(), &url)?;
     Ok(image)
 }
 
-/// Downloads and saves one flag, and reports how it went.
-fn download_one(agent: &Agent, cc: &str, plan: &Plan) -> Outcome {
-    let image = get_flag(agent, &plan.url(cc));
+/// Downloads and saves one flag, and shows how it went.
+fn download_one(agent: &Agent, cc: &str, plan: &Plan, progress: &Progress) -> DownloadStatus {
+    let image = get_flag(agent, &plan.base_url, cc);
     let saved = image.and_then(|image| save_flag(&image, &format!("{cc}.gif")));
-    plan.report(cc, saved)
+    let status = DownloadStatus::from(saved);
+    progress.show(cc, &status);
+    status
 }
 
 /// One request after another: a plain loop, like flags.py's `for cc in sorted(cc_list)`.
-fn download_many(plan: &Plan) -> Result<Counter> {
+fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
     let agent = new_agent(plan);
-    Ok(plan.cc_list().map(|cc| download_one(&agent, cc, plan)).collect())
+    Ok(until_interrupted(&plan.cc_list)
+        .map(|cc| download_one(&agent, cc, plan, progress))
+        .collect())
 }
 
 /// One `Agent` for the whole run: it keeps the connection alive between
@@ -49,11 +60,10 @@ fn new_agent(plan: &Plan) -> Agent {
     let config = Agent::config_builder()
         .timeout_global(Some(plan.timeout))
         .http_status_as_error(false) // get_flag checks, after reading the body
-        .max_idle_connections_per_host(plan.concurrency);
+        .max_idle_connections_per_host(plan.concur_req);
     config.build().into()
 }
 
 fn main() -> ExitCode {
-    // Default and maximum concurrent requests: this program makes one at a time.
-    flags_common::main(download_many, 1, 1)
+    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
 }

@@ -1,0 +1,22 @@
+//! Printing that never stops a run.
+//!
+//! Rust's `println!` and `eprintln!` panic when they cannot write, and they
+//! can't in ordinary situations: `flags_seq | head -c1` closes stdout after
+//! one byte, `2>&-` closes stderr. A download that is halfway done must not
+//! die for that, so everything the programs print goes through these two
+//! functions, which write what they can and ignore the rest. The exit status
+//! still tells how the run went.
+
+use std::fmt;
+use std::io::{self, Write};
+
+/// Prints to stdout and flushes at once, like Python's `print(..., flush=True)`.
+pub fn say(text: fmt::Arguments) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_fmt(text).and_then(|()| stdout.flush());
+}
+
+/// Prints a line to stderr (which Rust never buffers).
+pub fn warn(text: fmt::Arguments) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}

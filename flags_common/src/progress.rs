@@ -1,0 +1,111 @@
+//! Showing each code as it ends: the codes on one line (flags.py), a line per
+//! code (flags2's `-v`), or a progress bar (flags2's tqdm).
+
+use std::io::{self, IsTerminal};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::console::{say, warn};
+use crate::status::DownloadStatus;
+
+/// How each code's end is shown. One `Progress` serves the whole run, from
+/// every thread or task: showing a code is a print, or a tick of the bar,
+/// which is thread-safe and cheap to share. Cloning it gives another handle
+/// to the same bar (for the signal handler).
+#[derive(Clone, Debug)]
+pub struct Progress {
+    style: Style,
+}
+
+#[derive(Clone, Debug)]
+enum Style {
+    /// Example 20-1: `BD BR CD ...` on one line, each code as it is saved.
+    Codes,
+    /// `-v`: a line per code with its outcome (flags2).
+    Verbose,
+    /// Many codes on a terminal: a bar on stderr (flags2's tqdm).
+    Bar(ProgressBar),
+    /// `--json`: nothing until the report.
+    Quiet,
+}
+
+/// Fewer codes than this print as codes, even on a terminal.
+const BAR_ABOVE: usize = 20;
+
+impl Progress {
+    /// Picks how to show `codes` codes. A bar needs a terminal that can draw
+    /// one: with `TERM=dumb`, or stderr in a pipe, indicatif would hide it
+    /// and the run would look frozen, so the codes are printed instead.
+    pub(crate) fn new(codes: usize, verbose: bool, json: bool) -> Progress {
+        let style = if json {
+            Style::Quiet
+        } else if verbose {
+            Style::Verbose
+        } else if codes > BAR_ABOVE && io::stderr().is_terminal() {
+            bar(codes).map_or(Style::Codes, Style::Bar)
+        } else {
+            Style::Codes
+        };
+        Progress { style }
+    }
+
+    /// Shows how one code ended, as it ends: flags.py's
+    /// `print(cc, end=' ', flush=True)`, or flags2's `print(cc, msg)`.
+    pub fn show(&self, cc: &str, status: &DownloadStatus) {
+        match (&self.style, status) {
+            (Style::Codes, DownloadStatus::Ok) => say(format_args!("{cc} ")),
+            (Style::Verbose, DownloadStatus::Ok) => say(format_args!("{cc} OK\n")),
+            (Style::Verbose, DownloadStatus::NotFound(url)) => {
+                say(format_args!("{cc} not found: {url}\n"));
+            }
+            (Style::Verbose, DownloadStatus::Error(err)) => {
+                say(format_args!("{cc} error: {err}\n"))
+            }
+            (Style::Bar(bar), _) => bar.inc(1),
+            (Style::Codes | Style::Quiet, _) => {}
+        }
+    }
+
+    /// Prints a notice on stderr on a line of its own: through the bar (which
+    /// clears itself, prints, and redraws), or after the `^C` the terminal
+    /// echoed.
+    pub(crate) fn notice(&self, text: &str) {
+        match &self.style {
+            Style::Bar(bar) => bar.suspend(|| warn(format_args!("{text}"))),
+            _ => warn(format_args!("\n{text}")),
+        }
+    }
+
+    /// Ends the progress display before the report: the bar goes away, the
+    /// line of codes ends.
+    pub(crate) fn finish(&self) {
+        match &self.style {
+            Style::Codes => say(format_args!("\n")),
+            Style::Bar(bar) => bar.finish_and_clear(),
+            Style::Verbose | Style::Quiet => {}
+        }
+    }
+
+    /// Ends the display for good when the program quits without a report.
+    pub(crate) fn quit(&self, text: &str) {
+        match &self.style {
+            Style::Bar(bar) => {
+                bar.finish_and_clear();
+                warn(format_args!("{text}"));
+            }
+            _ => warn(format_args!("\n{text}")),
+        }
+    }
+
+    /// Whether the errors were shown one by one (with `-v`).
+    pub(crate) fn is_verbose(&self) -> bool {
+        matches!(self.style, Style::Verbose)
+    }
+}
+
+/// `████████░░░░ 236/676 flags, 2s`, or `None` where it could not be drawn.
+fn bar(len: usize) -> Option<ProgressBar> {
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} flags, {elapsed}").ok()?;
+    let bar = ProgressBar::new(len as u64).with_style(style);
+    (!bar.is_hidden()).then_some(bar)
+}

@@ -1,0 +1,19 @@
+//! End-to-end tests of the three programs: each runs as a user would run it,
+//! in a temporary directory, against a flag site that the test starts on
+//! 127.0.0.1; the tests look at what it printed, what it saved, its exit
+//! status, and what the site saw.
+//!
+//! - `models`: what differs between the programs, their concurrency;
+//! - `cli`: the command line and the reports, which the three share, so
+//!   each is tested once, on one program;
+//! - `faults`: broken and hostile servers, on all three programs, since each
+//!   HTTP client meets them its own way;
+//! - `signals`: Ctrl-C and friends, on all three.
+
+mod programs;
+mod support;
+
+mod cli;
+mod faults;
+mod models;
+mod signals;

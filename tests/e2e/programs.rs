@@ -1,0 +1,37 @@
+//! The workspace's programs, built for the tests that run them.
+//!
+//! Cargo hands an integration test the path of its own package's binaries
+//! only, and the end-to-end tests run all of them. So they ask Cargo to build
+//! the programs (a no-op when nothing changed) into the folder that holds the
+//! test itself, with the same profile, and run them from there.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The packages whose binaries the tests run.
+const PACKAGES: [&str; 4] = ["flags_seq", "flags_threadpool", "flags_async", "flags_server"];
+
+/// The path of a program's binary, built and up to date.
+pub fn exe(name: &str) -> PathBuf {
+    static BIN_DIR: OnceLock<PathBuf> = OnceLock::new();
+    BIN_DIR.get_or_init(build).join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Builds the programs once per test process; returns their folder.
+fn build() -> PathBuf {
+    // This test runs from target/{profile}/deps/.
+    let test = std::env::current_exe().expect("the test's own path");
+    let dir = test.parent().and_then(Path::parent).expect("target/{profile}").to_path_buf();
+    let profile = match dir.file_name().and_then(|name| name.to_str()) {
+        Some("debug") | None => "dev",
+        Some(other) => other,
+    };
+    let packages = PACKAGES.iter().flat_map(|name| ["-p", name]);
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--profile", profile])
+        .args(packages)
+        .status();
+    assert!(status.is_ok_and(|status| status.success()), "cargo build of the programs");
+    dir
+}
