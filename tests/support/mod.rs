@@ -99,7 +99,7 @@ pub fn site(config: Config) -> Site {
 /// A site with a small latency, so that concurrent requests overlap.
 pub fn slow_site(faults: &[(&str, Fault)]) -> Site {
     let mut config = Config::with_latency(0.05, 0.0);
-    config.faults = faults.iter().map(|(cc, fault)| (cc.to_string(), *fault)).collect();
+    config.faults = faults.iter().map(|(cc, fault)| (cc.to_string(), fault.clone())).collect();
     site(config)
 }
 
@@ -350,7 +350,7 @@ pub fn every_code_with_a_limit(program: &Program) {
         connections <= program.concurrency_for(30),
         "404s keep connections alive: {connections}"
     );
-    let mut paths = stats.paths;
+    let mut paths = stats.paths();
     paths.sort();
     let urls: Vec<String> = expected.iter().map(|cc| flag_path(cc)).collect();
     assert_eq!(paths, urls);
