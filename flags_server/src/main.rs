@@ -149,7 +149,7 @@ fn run(args: Args) -> Result<(), String> {
 async fn serve_until_stopped(args: Args) -> Result<(), String> {
     // Listen for Ctrl-C before saying where we serve: a program that reads
     // the URL and at once sends SIGINT must find us ready for it.
-    let mut signals =
+    let signals =
         StopSignals::listen().map_err(|err| format!("cannot listen for Ctrl-C: {err}"))?;
     let addr = SocketAddr::new(args.bind, args.port_arg.or(args.port).unwrap_or(DEFAULT_PORT));
     let listener = listen(addr).map_err(|err| format!("cannot listen on {addr}: {err}"))?;
@@ -163,23 +163,28 @@ async fn serve_until_stopped(args: Args) -> Result<(), String> {
     let serving = serve(listener, config, Arc::clone(&recorder), async {
         let _ = stopped.await;
     });
-    // The first signal stops accepting; then the answers in flight get
-    // GRACE to finish, unless a second signal comes first.
-    let draining = async {
-        signals.recv().await;
-        let _ = stop.send(());
-        tokio::select! {
-            () = signals.recv() => "a second Ctrl-C: stopping now",
-            () = tokio::time::sleep(GRACE) => "answers still in flight after 5 s: stopping",
-        }
-    };
     tokio::select! {
+        // Only once asked to stop, and every answer is out.
         () = serving => {}
-        cut_short = draining => tell(&format!("flags_server: {cut_short}.")),
+        cut_short = stop_on_signals(signals, stop) => tell(&format!("flags_server: {cut_short}.")),
     }
     let stats = recorder.stats();
     say(&if args.json { summary_json(&stats) } else { summary(&stats) });
     Ok(())
+}
+
+/// On the first signal, ask `serve` to stop; then give the answers in
+/// flight GRACE to finish, unless a second signal comes first. Returns (why
+/// we stop anyway) only if they don't finish in time.
+async fn stop_on_signals(mut signals: StopSignals, stop: oneshot::Sender<()>) -> String {
+    signals.recv().await;
+    let _ = stop.send(());
+    tokio::select! {
+        () = signals.recv() => "a second Ctrl-C: stopping now".to_owned(),
+        () = tokio::time::sleep(GRACE) => {
+            format!("answers still in flight after {} s: stopping", GRACE.as_secs())
+        }
+    }
 }
 
 impl Args {

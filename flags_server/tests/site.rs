@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use flags_server::{
-    COUNTRY_CODES, Config, Fault, FileKind, Record, RecordPage, Site, flag_gif, metadata_json,
+    COUNTRY_CODES, Config, Fault, FileKind, RecordPage, Site, flag_gif, metadata_json,
 };
 use ureq::http::Response;
 use ureq::{Agent, Body};
@@ -636,6 +636,8 @@ fn dropping_a_site_stops_it() {
 #[cfg(unix)]
 mod binary {
     use std::process::{Child, ChildStdout, Command, Stdio};
+
+    use flags_server::Record;
 
     use super::*;
 
