@@ -4,6 +4,10 @@
 //! halfway are all "the same piece of bytes, sent N times, and maybe an
 //! error at the end". Sending a piece is cheap: `Bytes` is a reference to
 //! static memory, so nothing is copied and nothing big is ever allocated.
+//!
+//! A body also knows when its answer is complete: the moment it hands hyper
+//! its last frame, it calls the function given to [`Pieces::on_end`]. That
+//! is when the request's record gets its end time.
 
 use std::io;
 use std::pin::Pin;
@@ -11,14 +15,17 @@ use std::task::{Context, Poll};
 
 use hyper::body::{Body, Bytes, Frame, SizeHint};
 
+/// What a body calls once its last frame is out.
+type OnEnd = Box<dyn FnOnce() + Send>;
+
 /// `piece`, `left` more times, then the end, or an error if `then_fail`.
-#[derive(Debug)]
 pub(crate) struct Pieces {
     piece: Bytes,
     left: u64,
     then_fail: bool,
     /// Whether we have paused before failing (see `poll_frame`).
     paused: bool,
+    on_end: Option<OnEnd>,
 }
 
 impl Pieces {
@@ -29,7 +36,7 @@ impl Pieces {
 
     /// `piece` sent `times` times in a row.
     pub(crate) fn repeated(piece: Bytes, times: u64) -> Pieces {
-        Pieces { piece, left: times, then_fail: false, paused: false }
+        Pieces { piece, left: times, then_fail: false, paused: false, on_end: None }
     }
 
     /// `start`, then an error: hyper reacts by dropping the connection, so
@@ -38,20 +45,42 @@ impl Pieces {
         Pieces { then_fail: true, ..Pieces::full(start) }
     }
 
+    /// Call `done` when the last frame (or the planned failure) is handed
+    /// to hyper. Not called if the body is dropped before, for instance
+    /// because the client went away.
+    pub(crate) fn on_end(self, done: impl FnOnce() + Send + 'static) -> Pieces {
+        Pieces { on_end: Some(Box::new(done)), ..self }
+    }
+
     /// How many bytes this body will send.
     pub(crate) fn len(&self) -> u64 {
         self.piece.len() as u64 * self.left
     }
 
+    /// Whether there is nothing to send at all (hyper then never asks).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0 && !self.then_fail
+    }
+
     fn next_frame(&mut self) -> Option<io::Result<Frame<Bytes>>> {
         if self.left > 0 {
             self.left -= 1;
+            if self.left == 0 && !self.then_fail {
+                self.ended();
+            }
             return Some(Ok(Frame::data(self.piece.clone())));
         }
         if std::mem::take(&mut self.then_fail) {
+            self.ended();
             return Some(Err(io::Error::other("body cut short on purpose")));
         }
         None
+    }
+
+    fn ended(&mut self) {
+        if let Some(done) = self.on_end.take() {
+            done();
+        }
     }
 }
 
@@ -77,7 +106,7 @@ impl Body for Pieces {
     }
 
     fn is_end_stream(&self) -> bool {
-        self.left == 0 && !self.then_fail
+        self.is_empty()
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -113,5 +142,26 @@ mod tests {
         assert_eq!(drain(Pieces::repeated(Bytes::from_static(b"ab"), 3)), (6, false));
         assert_eq!(drain(Pieces::cut_short(Bytes::from_static(b"abc"))), (3, true));
         assert!(Pieces::repeated(Bytes::new(), 0).is_end_stream());
+    }
+
+    #[test]
+    fn the_end_is_told_with_the_last_frame() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+
+        for (body, frames) in [
+            (Pieces::repeated(Bytes::from_static(b"ab"), 3), 3),
+            (Pieces::cut_short(Bytes::from_static(b"abc")), 2),
+        ] {
+            let ended = Arc::new(AtomicBool::new(false));
+            let flag = Arc::clone(&ended);
+            let mut body = body.on_end(move || flag.store(true, Ordering::SeqCst));
+            for _ in 1..frames {
+                assert!(body.next_frame().is_some());
+                assert!(!ended.load(Ordering::SeqCst), "not before the last frame");
+            }
+            assert!(body.next_frame().is_some());
+            assert!(ended.load(Ordering::SeqCst), "with the last frame");
+        }
     }
 }

@@ -1,105 +1,60 @@
-//! How the site misbehaves: latency, random errors, and faults per flag.
-//!
-//! The book's `slow_server.py` adds a delay and a random error rate, so that
-//! the downloaders meet the slowness and the failures of the real network.
-//! [`Fault`] goes further: the ways a download can break that an error
-//! status can't show (a server that never answers, a connection reset, a
-//! body cut short or far too long, a redirect).
+//! How the site behaves: latency, random errors, faults, idle connections,
+//! and whether it logs.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::RangeInclusive;
-use std::str::FromStr;
 use std::time::Duration;
 
-/// A fault injected for one country code's flag.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fault {
-    /// Never answer (until the client gives up and closes).
-    Hang,
-    /// Close the connection with a TCP RST, no response at all.
-    Reset,
-    /// 200 with the full Content-Length, send only half the body, then close.
-    Truncate,
-    /// 200 with a 64 MiB body, streamed in chunks.
-    Oversize,
-    /// 301 to the same path with `?redirected` appended; that request is
-    /// served normally.
-    Redirect,
-    /// Answer with this status and a short text body. (Statuses that
-    /// can't have a body, such as 204 and 304, go without; hyper refuses to
-    /// end a request with 100 Continue and sends 500 instead.)
-    Status(u16),
-}
+use crate::fault::Fault;
+use crate::records::FileKind;
 
-impl fmt::Display for Fault {
-    /// The spelling [`Fault::from_str`] reads.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Fault::Hang => f.write_str("hang"),
-            Fault::Reset => f.write_str("reset"),
-            Fault::Truncate => f.write_str("truncate"),
-            Fault::Oversize => f.write_str("oversize"),
-            Fault::Redirect => f.write_str("redirect"),
-            Fault::Status(status) => write!(f, "{status}"),
-        }
-    }
-}
-
-/// The error for a fault name [`Fault::from_str`] doesn't know.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseFaultError(String);
-
-impl fmt::Display for ParseFaultError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown fault {:?}: expected hang, reset, truncate, oversize, redirect \
-             or an HTTP status from 100 to 599",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for ParseFaultError {}
-
-impl FromStr for Fault {
-    type Err = ParseFaultError;
-
-    /// `hang`, `reset`, `truncate`, `oversize`, `redirect` (any case), or a
-    /// status number from 100 to 599.
-    fn from_str(text: &str) -> Result<Fault, ParseFaultError> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "hang" => Ok(Fault::Hang),
-            "reset" => Ok(Fault::Reset),
-            "truncate" => Ok(Fault::Truncate),
-            "oversize" => Ok(Fault::Oversize),
-            "redirect" => Ok(Fault::Redirect),
-            other => match other.parse() {
-                Ok(status @ 100..=599) => Ok(Fault::Status(status)),
-                _ => Err(ParseFaultError(text.to_owned())),
-            },
-        }
-    }
-}
-
-/// How the site behaves.
+/// How the site behaves. `Config::default()` is a plain static site, like
+/// `python3 -m http.server`; the builder methods add the rest:
+///
+/// ```
+/// use flags_server::{Config, Fault};
+///
+/// let html = "<html><body>Sorry, we moved</body></html>";
+/// let config = Config::with_latency(0.05, 0.0)
+///     .with_fault("BR", Fault::Reset)
+///     .with_fault("IN", Fault::body("text/html", html))
+///     .with_metadata_fault("CN", Fault::body("application/json", r#"{"country": "../../etc"}"#))
+///     .with_error_rate(0.1);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Each request sleeps a uniformly random time in this range before
-    /// answering (404s too).
+    /// Each GET of a file sleeps a uniformly random time in this range
+    /// before answering (404s too, like `slow_server.py`; directory pages
+    /// and HEAD answer at once).
     pub delay: RangeInclusive<Duration>,
-    /// The probability of answering 418 I'm a Teapot instead (after the
-    /// delay), like `slow_server.py --error-rate`.
+    /// The probability of answering a GET of a file with 418 I'm a Teapot
+    /// instead (after the delay), like `slow_server.py --error-rate`.
     pub error_rate: f64,
-    /// Faults keyed by UPPER-case code; each applies to that code's flag.
+    /// Faults for flags (`/flags/{cc}/{cc}.gif`), keyed by UPPER-case code.
     pub faults: BTreeMap<String, Fault>,
+    /// Faults for metadata (`/flags/{cc}/metadata.json`), keyed by
+    /// UPPER-case code.
+    pub metadata_faults: BTreeMap<String, Fault>,
+    /// Close a kept-alive connection that stays idle longer than this, as
+    /// Apache's KeepAliveTimeout does (a new connection that sends nothing
+    /// for that long too); `None` keeps it open until the client closes it.
+    pub idle_timeout: Option<Duration>,
+    /// Print a line per request on stderr. The binary does, unless told
+    /// `--quiet`; a site inside a program or a test stays silent.
+    pub log_requests: bool,
 }
 
 impl Default for Config {
-    /// A well-behaved site: no delay, no errors, no faults.
+    /// A well-behaved, silent site: no delay, no errors, no faults.
     fn default() -> Config {
-        Config { delay: Duration::ZERO..=Duration::ZERO, error_rate: 0.0, faults: BTreeMap::new() }
+        Config {
+            delay: Duration::ZERO..=Duration::ZERO,
+            error_rate: 0.0,
+            faults: BTreeMap::new(),
+            metadata_faults: BTreeMap::new(),
+            idle_timeout: None,
+            log_requests: false,
+        }
     }
 }
 
@@ -107,6 +62,28 @@ impl Config {
     /// A site that answers after `seconds` ± `jitter` (never below zero).
     pub fn with_latency(seconds: f64, jitter: f64) -> Config {
         Config { delay: secs(seconds - jitter)..=secs(seconds + jitter), ..Config::default() }
+    }
+
+    /// The same, with `fault` on the flag of `cc` (any case).
+    pub fn with_fault(mut self, cc: &str, fault: Fault) -> Config {
+        self.faults.insert(cc.to_ascii_uppercase(), fault);
+        self
+    }
+
+    /// The same, with `fault` on the metadata of `cc` (any case).
+    pub fn with_metadata_fault(mut self, cc: &str, fault: Fault) -> Config {
+        self.metadata_faults.insert(cc.to_ascii_uppercase(), fault);
+        self
+    }
+
+    /// The same, answering 418 with probability `rate`.
+    pub fn with_error_rate(self, rate: f64) -> Config {
+        Config { error_rate: rate, ..self }
+    }
+
+    /// The same, closing connections idle for longer than `timeout`.
+    pub fn with_idle_timeout(self, timeout: Duration) -> Config {
+        Config { idle_timeout: Some(timeout), ..self }
     }
 
     /// A delay drawn uniformly from [`Config::delay`].
@@ -125,9 +102,13 @@ impl Config {
         fastrand::f64() < self.error_rate
     }
 
-    /// The fault for flag `cc` (any case), if there is one.
-    pub(crate) fn fault_for(&self, cc: &str) -> Option<Fault> {
-        self.faults.get(&cc.to_ascii_uppercase()).copied()
+    /// The fault for this file of `cc` (upper case), if there is one.
+    pub(crate) fn fault_for(&self, cc: &str, file: FileKind) -> Option<&Fault> {
+        match file {
+            FileKind::Flag => self.faults.get(cc),
+            FileKind::Metadata => self.metadata_faults.get(cc),
+            FileKind::Other => None,
+        }
     }
 }
 
@@ -142,25 +123,6 @@ fn secs(seconds: f64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn faults_parse_and_print_back() {
-        let kinds = ["hang", "reset", "truncate", "oversize", "redirect", "503", "100", "599"];
-        for kind in kinds {
-            let fault: Fault = kind.parse().unwrap_or(Fault::Status(0));
-            assert_eq!(fault.to_string(), kind);
-        }
-        assert_eq!(" Reset ".parse(), Ok(Fault::Reset));
-    }
-
-    #[test]
-    fn bad_faults_say_what_is_expected() {
-        for bad in ["", "slow", "99", "600", "-1", "5O3"] {
-            let err = bad.parse::<Fault>().err().map(|err| err.to_string());
-            let message = err.unwrap_or_default();
-            assert!(message.contains("expected hang, reset"), "{bad:?}: {message}");
-        }
-    }
 
     #[test]
     fn latency_is_clamped_at_zero() {
@@ -178,5 +140,17 @@ mod tests {
         let backwards =
             Config { delay: Duration::from_secs(2)..=Duration::from_secs(1), ..Config::default() };
         assert_eq!(backwards.pick_delay(), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn faults_go_to_the_file_they_name() {
+        let config = Config::default()
+            .with_fault("br", Fault::Reset)
+            .with_metadata_fault("Cn", Fault::Status(503));
+        assert_eq!(config.fault_for("BR", FileKind::Flag), Some(&Fault::Reset));
+        assert_eq!(config.fault_for("BR", FileKind::Metadata), None);
+        assert_eq!(config.fault_for("CN", FileKind::Metadata), Some(&Fault::Status(503)));
+        assert_eq!(config.fault_for("CN", FileKind::Flag), None);
+        assert_eq!(config.fault_for("BR", FileKind::Other), None);
     }
 }

@@ -2,8 +2,9 @@
 
 /// The 194 codes of the book's site (AD .. ZW), sorted, upper-case.
 ///
-/// They are the sovereign states the book's `flags*.py` scripts download,
-/// as listed in Fluent Python's examples.
+/// They are the sovereign states the book's `flags*.py` scripts download
+/// with `-a`: exactly the folders of `site/flags/`, in lower case (a test
+/// checks it).
 pub const COUNTRY_CODES: [&str; 194] = [
     "AD", "AE", "AF", "AG", "AL", "AM", "AO", "AR", "AT", "AU", "AZ", "BA", "BB", "BD", "BE", "BF",
     "BG", "BH", "BI", "BJ", "BN", "BO", "BR", "BS", "BT", "BW", "BY", "BZ", "CA", "CD", "CF", "CG",

@@ -1,38 +1,44 @@
-//! Answering one request: route it, delay it, maybe break it.
+//! Answering one request: record it, route it, delay it, maybe break it.
 //!
-//! The steps follow the order the tests (and a reader) can rely on:
-//! record the request, sleep the random delay, apply the flag's fault if it
-//! has one, else roll the dice for a 418, else serve the file.
+//! The steps, in the order a reader (and the tests) can rely on:
+//!
+//! 1. `/_records` is answered at once, and leaves no trace.
+//! 2. Every other request is recorded on arrival.
+//! 3. Methods other than GET and HEAD get 405; HEAD and browsing
+//!    (directory listings and their redirects) are answered at once.
+//! 4. A GET of a file sleeps the random delay, then meets its file's fault
+//!    if it has one, else rolls the dice for a 418, else gets the file (or
+//!    a 404).
+//! 5. The answer's status and fault go into the record and the log line;
+//!    its end time goes into the record when the body's last byte is out.
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION};
+use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::Notify;
 
 use crate::body::Pieces;
-use crate::config::{Config, Fault};
-use crate::countries::position;
-use crate::flag::flag_gif;
-use crate::stats::Recorder;
+use crate::config::Config;
+use crate::fault::{Fault, REDIRECTED};
+use crate::records::{self, FileKind, RECORDS_PATH, Record};
+use crate::static_site::Page;
+use crate::stats::{Recorder, Ticket};
+use crate::{log, reply};
 
-/// The query a redirect adds, which marks the follow-up request.
-const REDIRECTED: &str = "redirected";
-
-/// The size of an oversize body: far more than any flag.
-const OVERSIZE: u64 = 64 << 20;
-
-/// Zeros, sent over and over for an oversize body.
-static ZEROS: [u8; 64 << 10] = [0; 64 << 10];
-
-/// What a connection's requests share: the site's settings, its counters,
-/// and a way to ask the connection to reset itself.
+/// What a connection's requests share: the site's settings, its records,
+/// the connection's identity, and a way to ask it to reset itself.
 #[derive(Clone)]
 pub(crate) struct Handler {
     pub(crate) config: Arc<Config>,
     pub(crate) recorder: Arc<Recorder>,
+    /// The connection's number, from 1 in accept order.
+    pub(crate) connection: u64,
+    /// The client's address.
+    pub(crate) peer: SocketAddr,
     /// Notified to make the connection task close with a TCP RST.
     pub(crate) reset: Arc<Notify>,
 }
@@ -43,149 +49,148 @@ impl Handler {
         self,
         request: Request<Incoming>,
     ) -> Result<Response<Pieces>, Infallible> {
-        // Dropped when we answer, or when hyper drops this future because
-        // the client went away: either way the request is no longer in flight.
-        let _in_flight = self.recorder.enter();
-        let path = request.uri().path_and_query().map_or("/", |path| path.as_str());
-        self.recorder.request(path.to_owned());
-        let delay = self.config.pick_delay();
-        if !delay.is_zero() {
+        if request.uri().path() == RECORDS_PATH {
+            return Ok(records::answer(&self.recorder, &request));
+        }
+        let mut exchange = self.arrive(&request);
+        let response = self.respond(&request, &mut exchange).await;
+        Ok(exchange.finish(request.method(), response))
+    }
+
+    /// Record the request, and start its log line if the site logs.
+    fn arrive(&self, request: &Request<Incoming>) -> Exchange {
+        let uri = request.uri();
+        let target = uri.path_and_query().map_or_else(|| uri.to_string(), |path| path.to_string());
+        let method = request.method().as_str();
+        let record = Record::new(self.connection, method, &target);
+        let (code, file) = (record.code.clone(), record.file);
+        let log = self
+            .config
+            .log_requests
+            .then(|| log::request(self.peer, self.connection, method, &target, code.as_deref()));
+        let ticket = self.recorder.arrive(record);
+        Exchange { ticket, code, file, log, delay: Duration::ZERO, fault: None, answered: false }
+    }
+
+    async fn respond(
+        &self,
+        request: &Request<Incoming>,
+        exchange: &mut Exchange,
+    ) -> Response<Pieces> {
+        let method = request.method();
+        if method != Method::GET && method != Method::HEAD {
+            return reply::not_allowed();
+        }
+        let (path, query) = (request.uri().path(), request.uri().query());
+        let page = Page::at(path);
+        // Only downloads pay the delay and risk a fault or a 418: HEAD and
+        // browsing answer at once.
+        if method == Method::HEAD || !page.is_download() {
+            return page.answer(query);
+        }
+        exchange.delay = self.config.pick_delay();
+        if !exchange.delay.is_zero() {
             // Not even a zero sleep: tokio's timer ticks every millisecond,
             // so it would still wait for the next tick.
-            tokio::time::sleep(delay).await;
+            tokio::time::sleep(exchange.delay).await;
         }
-        let response = self.respond(&request).await;
-        self.recorder.status(response.status().as_u16());
-        Ok(response)
-    }
-
-    async fn respond(&self, request: &Request<Incoming>) -> Response<Pieces> {
-        if !matches!(*request.method(), Method::GET | Method::HEAD) {
-            return not_allowed();
-        }
-        let code = flag_code(request.uri().path());
-        // The request a redirect leads to is served as if nothing was wrong.
-        let follow_up = request.uri().query() == Some(REDIRECTED);
-        let fault = code.and_then(|cc| self.config.fault_for(cc)).filter(|_| !follow_up);
-        match (code, fault) {
-            (Some(cc), Some(fault)) => self.inject(cc, fault).await,
-            _ if self.config.roll_error() => text(StatusCode::IM_A_TEAPOT),
-            (Some(cc), None) => flag(cc),
-            (None, _) => text(StatusCode::NOT_FOUND),
-        }
-    }
-
-    /// Misbehave as `fault` says, for the flag of `cc`.
-    async fn inject(&self, cc: &str, fault: Fault) -> Response<Pieces> {
-        match fault {
-            Fault::Hang => std::future::pending().await,
-            Fault::Reset => {
-                // The connection task does the reset; we just never answer.
-                self.reset.notify_one();
-                std::future::pending().await
-            }
-            Fault::Truncate => truncated(cc),
-            Fault::Oversize => oversize(),
-            Fault::Redirect => redirect(cc),
-            Fault::Status(status) => {
-                text(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        if let Page::File { bytes, content_type } = page {
+            // The request a redirect leads to is served as if nothing was wrong.
+            let follow_up = query == Some(REDIRECTED);
+            if let Some(fault) = exchange.fault_in(&self.config).filter(|_| !follow_up) {
+                return self.inject(fault, bytes, content_type, path, exchange).await;
             }
         }
+        if self.config.roll_error() {
+            return reply::text(StatusCode::IM_A_TEAPOT);
+        }
+        page.answer(query)
+    }
+
+    /// Answer as `fault` says, instead of with `file`.
+    async fn inject(
+        &self,
+        fault: Fault,
+        file: &'static [u8],
+        content_type: &'static str,
+        path: &str,
+        exchange: &mut Exchange,
+    ) -> Response<Pieces> {
+        let answer = fault.answer(file, content_type, path);
+        let reset = fault == Fault::Reset;
+        exchange.fault = Some(fault);
+        if let Some(response) = answer {
+            return response;
+        }
+        // Hang and reset send nothing at all. For a reset, the connection
+        // task then closes the connection with a RST.
+        exchange.answer(None);
+        if reset {
+            self.reset.notify_one();
+        }
+        std::future::pending().await
     }
 }
 
-/// The code in a flag path, `/flags/{cc}/{cc}.gif` with `cc` in lower case,
-/// or `None` for any other path.
-fn flag_code(path: &str) -> Option<&str> {
-    let (cc, file) = path.strip_prefix("/flags/")?.split_once('/')?;
-    let lower = cc.bytes().all(|byte| byte.is_ascii_lowercase());
-    let known = lower && position(cc).is_some() && file.strip_suffix(".gif") == Some(cc);
-    known.then_some(cc)
+/// One request on its way through the site: its ticket in the records, the
+/// start of its log line, and what happened so far.
+struct Exchange {
+    ticket: Ticket,
+    code: Option<String>,
+    file: FileKind,
+    /// `None` when the site doesn't log.
+    log: Option<String>,
+    delay: Duration,
+    fault: Option<Fault>,
+    answered: bool,
 }
 
-/// A response with Content-Type and Content-Length set.
-fn response(status: StatusCode, content_type: &'static str, body: Pieces) -> Response<Pieces> {
-    let length = HeaderValue::from(body.len());
-    let mut response = Response::new(body);
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(CONTENT_LENGTH, length);
-    response
-}
+impl Exchange {
+    /// The fault configured for this request's file, if any.
+    fn fault_in(&self, config: &Config) -> Option<Fault> {
+        config.fault_for(self.code.as_deref()?, self.file).cloned()
+    }
 
-/// A short text answer, like "404 Not Found".
-fn text(status: StatusCode) -> Response<Pieces> {
-    let reason = status.canonical_reason().unwrap_or("Unknown");
-    let body = format!("{} {reason}\n", status.as_u16());
-    response(status, "text/plain; charset=utf-8", Pieces::full(body))
-}
+    /// Record and log the outcome: a status, or none (a hang, a reset).
+    fn answer(&mut self, status: Option<StatusCode>) {
+        self.answered = true;
+        let fault = self.fault.as_ref().map(Fault::to_string);
+        if let Some(request) = &self.log {
+            log::print(&log::answered(request, self.delay, status, fault.as_deref()));
+        }
+        self.ticket.answer(status.map(|status| status.as_u16()), fault);
+    }
 
-fn not_allowed() -> Response<Pieces> {
-    let mut response = text(StatusCode::METHOD_NOT_ALLOWED);
-    response.headers_mut().insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
-    response
-}
-
-/// The flag itself, straight from the cache: no copy.
-fn flag(cc: &str) -> Response<Pieces> {
-    match flag_gif(cc) {
-        Some(gif) => response(StatusCode::OK, "image/gif", Pieces::full(Bytes::from_static(gif))),
-        None => text(StatusCode::NOT_FOUND),
+    /// Record the answer, and arrange for its end to be recorded too.
+    fn finish(mut self, method: &Method, response: Response<Pieces>) -> Response<Pieces> {
+        self.answer(Some(response.status()));
+        if sends_no_body(method, response.status()) || response.body().is_empty() {
+            // The head is the whole answer: hyper won't ask for the body.
+            self.ticket.end();
+            return response;
+        }
+        let end = self.ticket.end_later();
+        response.map(|body| body.on_end(end))
     }
 }
 
-/// The flag's headers in full, but only half its bytes.
-fn truncated(cc: &str) -> Response<Pieces> {
-    let gif = flag_gif(cc).unwrap_or_default();
-    let half = Bytes::from_static(&gif[..gif.len() / 2]);
-    let mut response = response(StatusCode::OK, "image/gif", Pieces::cut_short(half));
-    response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(gif.len()));
-    response
-}
-
-fn oversize() -> Response<Pieces> {
-    let zeros = Bytes::from_static(&ZEROS);
-    let times = OVERSIZE / ZEROS.len() as u64;
-    response(StatusCode::OK, "image/gif", Pieces::repeated(zeros, times))
-}
-
-fn redirect(cc: &str) -> Response<Pieces> {
-    let location = format!("/flags/{cc}/{cc}.gif?{REDIRECTED}");
-    let Ok(location) = HeaderValue::try_from(location) else {
-        return text(StatusCode::INTERNAL_SERVER_ERROR);
-    };
-    let mut response = text(StatusCode::MOVED_PERMANENTLY);
-    response.headers_mut().insert(LOCATION, location);
-    response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_lower_case_flag_paths_are_flags() {
-        assert_eq!(flag_code("/flags/br/br.gif"), Some("br"));
-        let strangers = [
-            "/flags/BR/BR.gif",
-            "/flags/br/BR.gif",
-            "/flags/br/us.gif",
-            "/flags/xx/xx.gif",
-            "/flags/br/br.gif/",
-            "/flags/br/br.png",
-            "/flags/br.gif",
-            "/flags/",
-            "/",
-        ];
-        for path in strangers {
-            assert_eq!(flag_code(path), None, "{path}");
+impl Drop for Exchange {
+    /// A request dropped before its outcome: its client left (or the server
+    /// stopped) while it waited. The log says so; the record already does,
+    /// with no status and no end.
+    fn drop(&mut self) {
+        if !self.answered {
+            if let Some(request) = &self.log {
+                log::print(&log::answered(request, self.delay, None, None));
+            }
         }
     }
+}
 
-    #[test]
-    fn texts_say_their_status() {
-        let response = text(StatusCode::IM_A_TEAPOT);
-        assert_eq!(response.body().len(), "418 I'm a teapot\n".len() as u64);
-    }
+/// HEAD answers, 1xx, 204 and 304 have no body (RFC 9110).
+fn sends_no_body(method: &Method, status: StatusCode) -> bool {
+    method == Method::HEAD
+        || status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED
 }

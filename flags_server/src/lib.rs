@@ -1,46 +1,87 @@
-//! A stand-in for the flag web site of Fluent Python's chapter 20.
+//! The flag web site of Fluent Python's chapter 20, on your machine.
 //!
 //! The book's downloaders fetch `https://www.fluentpython.com/data/flags/{cc}/{cc}.gif`
-//! for country codes such as `br` or `cn`, and the book ships
-//! `slow_server.py` to make a local copy of that site slow and unreliable.
-//! This crate is both, so every example runs offline:
+//! (and, in chapter 21, `.../{cc}/metadata.json`) for country codes such as
+//! `br` or `cn`. The book serves a local copy of that site with
+//! `python3 -m http.server`, and makes it slow and unreliable with
+//! `slow_server.py`. This crate is both, so every example runs offline:
 //!
-//! * the 194 flags the real site serves, as made-up but valid GIFs of
-//!   realistic sizes ([`flag_gif`], [`COUNTRY_CODES`]);
+//! * the site's real data, built into the binary: 194 flags and their
+//!   metadata, served like a static file server serves a folder, with
+//!   directory listings ([`flag_gif`], [`metadata_json`], [`COUNTRY_CODES`]);
 //! * a delay and a random `418 I'm a Teapot` rate, like `slow_server.py`
 //!   ([`Config`]);
-//! * faults a status code can't show: hangs, resets, truncated or oversize
-//!   bodies, redirects ([`Fault`]);
-//! * counters that tell what happened ([`Stats`]).
+//! * faults a status code can't show, on a flag or on its metadata: hangs,
+//!   resets, truncated or oversize bodies, redirects, a body of your choice
+//!   ([`Fault`]);
+//! * a record of every request, in process ([`Stats`], [`Record`]) and over
+//!   HTTP at [`RECORDS_PATH`] ([`RecordPage`]).
 //!
-//! Tests and examples start a [`Site`] in the background; the
+//! Tests and programs start a [`Site`] in the background; the
 //! `flags_server` binary runs one in the foreground like `slow_server.py`.
 //!
 //! ```no_run
-//! use flags_server::{Config, Site};
+//! use flags_server::{Config, Fault, Site};
 //!
-//! let site = Site::start(Config::with_latency(0.1, 0.05))?;
+//! let config = Config::with_latency(0.1, 0.05).with_fault("BR", Fault::Reset);
+//! let site = Site::start(config)?;
 //! println!("flags at {}", site.base_url()); // http://127.0.0.1:PORT/flags
-//! // ... download {base_url}/br/br.gif ...
+//! // ... download {base_url}/cn/cn.gif ...
 //! println!("{} requests", site.stats().requests);
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
+//! # Layout
+//!
+//! A request travels down this list:
+//!
+//! | module | what it does |
+//! |---|---|
+//! | `server` | binds the socket, accepts connections, runs hyper on each; idle timeout, graceful stop, resets |
+//! | `handler` | one request: records it, routes it, waits the delay, applies a fault or a 418 |
+//! | `static_site` | what `python3 -m http.server` would answer: a file, a directory listing, a 301, a 404 |
+//! | `data` | the site's files, embedded from `site/` at compile time |
+//! | `fault` | the faults, and the broken answers they make |
+//! | `reply` | small helpers that build responses |
+//! | `body` | the one response body type, which also tells when its last byte is out |
+//! | `records` | [`Record`], and the `/_records` endpoint that serves them |
+//! | `stats` | the shared [`Recorder`] behind [`Stats`] and the records |
+//! | `log` | the line the binary prints per request |
+//! | `config` | [`Config`]: delay, error rate, faults, idle timeout, logging |
+//! | `countries` | the 194 codes |
+//! | `site` | [`Site`]: all of the above on a background thread |
+//!
 //! The server is built on hyper (HTTP/1.1) and tokio: one lightweight task
 //! per connection, so thousands of simultaneous slow downloads cost little.
+//!
+//! # The data
+//!
+//! `site/flags/` is `flags.zip` from the book's code repository
+//! (fluentpython/example-code-2e, `20-executors/getflags/flags.zip`, sha256
+//! `549976e22d4cad7c5318fbc91d52abfe3bc1d35eb3e9dc15a10065a3dbcaa904`),
+//! unzipped byte for byte: MIT licence, Copyright (c) 2021 Luciano Ramalho.
+//! The flag images come from the CIA World Factbook, which is in the public
+//! domain. `site-data.md`, beside `site/`, says the same.
 
 mod body;
 mod config;
 mod countries;
-mod flag;
+mod data;
+mod fault;
 mod handler;
+mod log;
+mod records;
+mod reply;
 mod server;
 mod site;
+mod static_site;
 mod stats;
 
-pub use config::{Config, Fault, ParseFaultError};
+pub use config::Config;
 pub use countries::COUNTRY_CODES;
-pub use flag::flag_gif;
+pub use data::{flag_gif, metadata_json};
+pub use fault::{Fault, ParseFaultError};
+pub use records::{FileKind, RECORDS_PATH, Record, RecordPage};
 pub use server::{listen, serve};
 pub use site::Site;
 pub use stats::{Recorder, Stats};

@@ -1,36 +1,67 @@
 //! `flags_server`: the book's flag site on your machine, slow on demand.
 //!
 //! Fluent Python's chapter 20 downloads flags from
-//! `https://www.fluentpython.com/data/flags`, and ships `slow_server.py`
-//! to serve a local copy with a delay and a random error rate. This binary
-//! does both jobs: it serves the 194 flags (made up, but valid GIFs of
-//! realistic sizes) and mirrors `slow_server.py`'s options, minus its weak
-//! spots: it listens on 127.0.0.1 unless told otherwise (not on every
-//! interface), serves each connection on its own task instead of a thread,
-//! and can inject faults that a status code can't show (`--fault`).
+//! `https://www.fluentpython.com/data/flags`; to run without the internet,
+//! the book has you unzip its copy of the site, serve it with
+//! `python3 -m http.server`, and run `slow_server.py` to add a delay and a
+//! random error rate. This binary does all of that with the same data,
+//! built in, and the same command line (`flags_server 8002 --error-rate .25`),
+//! minus `slow_server.py`'s weak spots: it listens on 127.0.0.1 unless told
+//! otherwise (not on every interface), serves each connection on its own
+//! task instead of a thread, and can inject faults that a status code can't
+//! show (`--fault`).
 //!
-//! Run it, then point a downloader at the URL it prints. Here 20 clients
-//! fetched the book's 20 flags at once, then Ctrl-C stopped the server:
+//! Run it, then point a downloader (or a browser) at the URL it prints.
+//! Here curl asked for that URL twice (the second time following the
+//! redirect to the directory listing), then five clients each fetched a
+//! flag and then its metadata, as `flags3_asyncio` does, and Ctrl-C stopped
+//! the server. Each request gets a line on stderr once its outcome is known:
+//! the client, the connection's number, the request, the code, the delay it
+//! waited, and the status or the fault.
 //!
 //! ```text
-//! $ cargo run -q -p flags_server -- --delay 0.5,5 --error-rate 0.25 --fault BR=reset --fault CN=503
-//! Serving 194 flags at http://127.0.0.1:8001/flags (delay 0.5-5 s, error rate 25%, faults BR=reset CN=503). Ctrl-C to stop.
-//! ^CStopped. Requests: 20, connections: 20, statuses: 14 x 200, 4 x 418, 1 x 503.
+//! $ cargo run -q -p flags_server -- 8002 --delay 0.5,2 --error-rate 0.25 --fault BR=reset --fault CN/metadata=503
+//! Serving 194 flags at http://127.0.0.1:8002/flags (delay 0.5-2 s, error rate 25%, faults BR=reset CN/metadata=503). Ctrl-C to stop.
+//! 127.0.0.1:39956 #1 GET /flags 0.00 s -> 301 Moved Permanently
+//! 127.0.0.1:39968 #2 GET /flags 0.00 s -> 301 Moved Permanently
+//! 127.0.0.1:39968 #2 GET /flags/ 0.00 s -> 200 OK
+//! 127.0.0.1:40004 #5 GET /flags/in/in.gif [IN] 0.66 s -> 418 I'm a teapot
+//! 127.0.0.1:40008 #6 GET /flags/cn/cn.gif [CN] 0.72 s -> 418 I'm a teapot
+//! 127.0.0.1:39982 #3 GET /flags/id/id.gif [ID] 0.86 s -> 200 OK
+//! 127.0.0.1:39994 #4 GET /flags/br/br.gif [BR] 1.59 s -> no answer (fault: reset)
+//! 127.0.0.1:40032 #9 GET /flags/cn/metadata.json [CN] 0.90 s -> 503 (fault)
+//! 127.0.0.1:40014 #7 GET /flags/us/us.gif [US] 1.76 s -> 200 OK
+//! 127.0.0.1:53274 #11 GET /flags/br/metadata.json [BR] 0.68 s -> 200 OK
+//! 127.0.0.1:40024 #8 GET /flags/in/metadata.json [IN] 1.90 s -> 418 I'm a teapot
+//! 127.0.0.1:40040 #10 GET /flags/id/metadata.json [ID] 1.82 s -> 418 I'm a teapot
+//! 127.0.0.1:53286 #12 GET /flags/us/metadata.json [US] 1.63 s -> 418 I'm a teapot
+//! ^CStopped. Requests: 13, connections: 12, statuses: 4 x 200, 2 x 301, 5 x 418, 1 x 503.
 //! ```
 //!
-//! (The reset request for BR got no status at all: its client saw
-//! "connection reset by peer".)
+//! (The reset request for BR got no status at all: its client saw the
+//! connection reset.)
 //!
 //! Options:
 //!
-//! * `--bind ADDR` (default 127.0.0.1) and `--port N` (default 8001);
-//! * `--delay SECS` or `--delay MIN,MAX`: each request waits a random time
-//!   in that range (default 0);
+//! * `PORT` or `--port PORT` (default 8001), `--bind ADDR` (default 127.0.0.1);
+//! * `--delay SECS` or `--delay MIN,MAX`: each GET of a file waits a random
+//!   time in that range (default 0);
 //! * `--error-rate P`: answer `418 I'm a Teapot` with probability P, 0 to 1;
-//! * `--fault CC=KIND`, repeatable: make one flag misbehave. KIND is `hang`,
-//!   `reset`, `truncate`, `oversize`, `redirect` or an HTTP status.
+//! * `--fault CC=KIND` (the flag of CC) or `--fault CC/metadata=KIND` (its
+//!   metadata), repeatable. KIND is `hang`, `reset`, `truncate`,
+//!   `oversize`, `redirect` or an HTTP status;
+//! * `--idle-timeout SECS`: close kept-alive connections idle that long;
+//! * `--quiet`: no line per request on stderr;
+//! * `--json`: for programs that start this one. stdout says where the site
+//!   is as a JSON line, `{"url":"http://127.0.0.1:PORT/flags","records":"http://127.0.0.1:PORT/_records"}`,
+//!   and at the end gives the summary as JSON too.
+//!
+//! Ctrl-C (or SIGTERM) stops accepting connections and lets the answers in
+//! flight finish, for 5 seconds at most (a second Ctrl-C stops at once),
+//! then prints the summary and exits with status 0.
 
-use std::io::Write;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ops::RangeInclusive;
 use std::process::ExitCode;
@@ -38,19 +69,32 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use flags_server::{COUNTRY_CODES, Config, Fault, Recorder, Stats, listen, serve};
+use flags_server::{COUNTRY_CODES, Config, Fault, FileKind, RECORDS_PATH, Recorder, Stats};
+use flags_server::{listen, serve};
+use serde::Serialize;
+use tokio::sync::oneshot;
 
-/// Serve the 194 flags of Fluent Python's chapter 20, slowly if you like.
+/// `slow_server.py`'s port.
+const DEFAULT_PORT: u16 = 8001;
+
+/// How long a stop waits for the answers in flight.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// Serve the flags of Fluent Python's chapter 20, slowly if you like.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
+    /// Port to listen on [default: 8001].
+    #[arg(value_name = "PORT", conflicts_with = "port")]
+    port_arg: Option<u16>,
+
+    /// Port to listen on, as an option.
+    #[arg(long, value_name = "PORT")]
+    port: Option<u16>,
+
     /// Address to listen on.
     #[arg(long, value_name = "ADDR", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
-
-    /// Port to listen on.
-    #[arg(long, default_value_t = 8001)]
-    port: u16,
 
     /// Delay in seconds before each answer: SECS, or MIN,MAX for a random delay.
     #[arg(long, value_name = "SECS|MIN,MAX", default_value = "0", value_parser = parse_delay,
@@ -62,9 +106,22 @@ struct Args {
           allow_hyphen_values = true)]
     error_rate: f64,
 
-    /// Make one flag misbehave: CC=hang|reset|truncate|oversize|redirect|STATUS.
-    #[arg(long = "fault", value_name = "CC=KIND", value_parser = parse_fault)]
-    faults: Vec<(String, Fault)>,
+    /// Make a file misbehave: CC=KIND for the flag, CC/metadata=KIND for the
+    /// metadata; KIND is hang, reset, truncate, oversize, redirect or a status.
+    #[arg(long = "fault", value_name = "CC[/metadata]=KIND", value_parser = parse_fault)]
+    faults: Vec<(String, FileKind, Fault)>,
+
+    /// Close a kept-alive connection idle for SECS seconds [default: never].
+    #[arg(long, value_name = "SECS", value_parser = parse_idle_timeout)]
+    idle_timeout: Option<Duration>,
+
+    /// Print no line per request on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+
+    /// Write JSON on stdout: the URLs at start, the summary at the end.
+    #[arg(long)]
+    json: bool,
 }
 
 fn main() -> ExitCode {
@@ -73,7 +130,7 @@ fn main() -> ExitCode {
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("flags_server: {message}");
+            tell(&format!("flags_server: {message}"));
             ExitCode::FAILURE
         }
     }
@@ -85,41 +142,112 @@ fn run(args: Args) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|err| format!("cannot start the async runtime: {err}"))?;
-    runtime.block_on(serve_until_ctrl_c(args))
+    // Leaving `run` drops the runtime, and with it any connection still open.
+    runtime.block_on(serve_until_stopped(args))
 }
 
-async fn serve_until_ctrl_c(args: Args) -> Result<(), String> {
-    let addr = SocketAddr::new(args.bind, args.port);
+async fn serve_until_stopped(args: Args) -> Result<(), String> {
+    // Listen for Ctrl-C before saying where we serve: a program that reads
+    // the URL and at once sends SIGINT must find us ready for it.
+    let signals =
+        StopSignals::listen().map_err(|err| format!("cannot listen for Ctrl-C: {err}"))?;
+    let addr = SocketAddr::new(args.bind, args.port_arg.or(args.port).unwrap_or(DEFAULT_PORT));
     let listener = listen(addr).map_err(|err| format!("cannot listen on {addr}: {err}"))?;
-    // The real address: with --port 0 the system picks the port.
+    // The real address: with port 0 the system picks the port.
     let addr = listener.local_addr().unwrap_or(addr);
     let config = args.config();
-    say(&banner(&addr, &config));
+    say(&if args.json { start_json(&addr) } else { banner(&addr, &config) });
+
     let recorder = Arc::new(Recorder::default());
+    let (stop, stopped) = oneshot::channel();
+    let serving = serve(listener, config, Arc::clone(&recorder), async {
+        let _ = stopped.await;
+    });
     tokio::select! {
-        result = serve(listener, config, Arc::clone(&recorder)) => {
-            result.map_err(|err| err.to_string())
-        }
-        result = tokio::signal::ctrl_c() => {
-            say(&summary(&recorder.stats()));
-            result.map_err(|err| format!("cannot wait for Ctrl-C: {err}"))
+        // Only once asked to stop, and every answer is out.
+        () = serving => {}
+        cut_short = stop_on_signals(signals, stop) => tell(&format!("flags_server: {cut_short}.")),
+    }
+    let stats = recorder.stats();
+    say(&if args.json { summary_json(&stats) } else { summary(&stats) });
+    Ok(())
+}
+
+/// On the first signal, ask `serve` to stop; then give the answers in
+/// flight GRACE to finish, unless a second signal comes first. Returns (why
+/// we stop anyway) only if they don't finish in time.
+async fn stop_on_signals(mut signals: StopSignals, stop: oneshot::Sender<()>) -> String {
+    signals.recv().await;
+    let _ = stop.send(());
+    tokio::select! {
+        () = signals.recv() => "a second Ctrl-C: stopping now".to_owned(),
+        () = tokio::time::sleep(GRACE) => {
+            format!("answers still in flight after {} s: stopping", GRACE.as_secs())
         }
     }
 }
 
 impl Args {
     fn config(&self) -> Config {
-        Config {
+        let config = Config {
             delay: self.delay.clone(),
             error_rate: self.error_rate,
-            faults: self.faults.iter().cloned().collect(),
+            idle_timeout: self.idle_timeout,
+            log_requests: !self.quiet,
+            ..Config::default()
+        };
+        self.faults.iter().fold(config, |config, (cc, file, fault)| match file {
+            FileKind::Metadata => config.with_metadata_fault(cc, fault.clone()),
+            _ => config.with_fault(cc, fault.clone()),
+        })
+    }
+}
+
+/// Ctrl-C, and on unix SIGTERM too (what `kill` and service managers send).
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Catch the signals from now on, instead of dying of them.
+    fn listen() -> io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let interrupt = signal(SignalKind::interrupt())?;
+            let terminate = signal(SignalKind::terminate())?;
+            Ok(StopSignals { interrupt, terminate })
+        }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
+    }
+
+    /// The next signal.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No way to hear Ctrl-C: serve until killed.
+            std::future::pending::<()>().await;
         }
     }
 }
 
-/// Print a line; a closed stdout is no reason to stop serving.
+/// Print a line on stdout; a closed stdout is no reason to stop serving.
 fn say(line: &str) {
-    let _ = writeln!(std::io::stdout(), "{line}");
+    let _ = writeln!(io::stdout(), "{line}");
+}
+
+/// Print a line on stderr, the same way.
+fn tell(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
 }
 
 /// "Serving 194 flags at http://... (delay 0.5-5 s, error rate 25%). Ctrl-C to stop."
@@ -132,12 +260,44 @@ fn banner(addr: &SocketAddr, config: &Config) -> String {
     };
     let percent = (config.error_rate * 1000.0).round() / 10.0;
     let mut settings = format!("delay {delay} s, error rate {percent}%");
-    if !config.faults.is_empty() {
-        let faults: Vec<String> = config.faults.iter().map(|(cc, f)| format!("{cc}={f}")).collect();
+    let flags = config.faults.iter().map(|(cc, fault)| format!("{cc}={fault}"));
+    let metadata =
+        config.metadata_faults.iter().map(|(cc, fault)| format!("{cc}/metadata={fault}"));
+    let faults: Vec<String> = flags.chain(metadata).collect();
+    if !faults.is_empty() {
         settings += &format!(", faults {}", faults.join(" "));
+    }
+    if let Some(idle) = config.idle_timeout {
+        settings += &format!(", idle timeout {} s", idle.as_secs_f64());
     }
     let count = COUNTRY_CODES.len();
     format!("Serving {count} flags at http://{addr}/flags ({settings}). Ctrl-C to stop.")
+}
+
+/// What `--json` says at start: where the flags and the records are.
+#[derive(Serialize)]
+struct Start {
+    url: String,
+    records: String,
+}
+
+/// What `--json` says at the end.
+#[derive(Serialize)]
+struct Summary<'a> {
+    requests: usize,
+    connections: usize,
+    max_in_flight: usize,
+    statuses: &'a BTreeMap<u16, usize>,
+}
+
+/// `{"url":"http://127.0.0.1:8001/flags","records":"http://127.0.0.1:8001/_records"}`
+fn start_json(addr: &SocketAddr) -> String {
+    let start = Start {
+        url: format!("http://{addr}/flags"),
+        records: format!("http://{addr}{RECORDS_PATH}"),
+    };
+    // Strings and numbers always serialize: there is no error to report.
+    serde_json::to_string(&start).unwrap_or_default()
 }
 
 /// "Stopped. Requests: 20, connections: 3, statuses: 16 x 200, 4 x 418."
@@ -149,6 +309,17 @@ fn summary(stats: &Stats) -> String {
         line += &format!(", statuses: {}", statuses.collect::<Vec<_>>().join(", "));
     }
     line + "."
+}
+
+/// `{"requests":20,"connections":3,"max_in_flight":3,"statuses":{"200":16,"418":4}}`
+fn summary_json(stats: &Stats) -> String {
+    let summary = Summary {
+        requests: stats.requests,
+        connections: stats.connections,
+        max_in_flight: stats.max_in_flight,
+        statuses: &stats.statuses,
+    };
+    serde_json::to_string(&summary).unwrap_or_default()
 }
 
 /// `SECS` or `MIN,MAX`, in seconds, not negative, MIN <= MAX.
@@ -168,6 +339,14 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
         .map_err(|_| format!("{text:?} is not a delay: use seconds, 0 or more"))
 }
 
+/// Seconds above zero: a zero timeout would close every connection at once.
+fn parse_idle_timeout(text: &str) -> Result<Duration, String> {
+    match parse_seconds(text)? {
+        timeout if timeout.is_zero() => Err("use a number of seconds above 0".to_owned()),
+        timeout => Ok(timeout),
+    }
+}
+
 /// A probability: a number from 0 to 1.
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
@@ -176,15 +355,22 @@ fn parse_rate(text: &str) -> Result<f64, String> {
     }
 }
 
-/// `CC=KIND`, with CC one of the 194 codes (any case).
-fn parse_fault(text: &str) -> Result<(String, Fault), String> {
-    let (cc, kind) = text.split_once('=').ok_or("expected CC=KIND, as in BR=reset or CN=503")?;
+/// `CC=KIND` (the flag) or `CC/metadata=KIND`, with CC one of the 194 codes
+/// (any case).
+fn parse_fault(text: &str) -> Result<(String, FileKind, Fault), String> {
+    let usage = "expected CC=KIND or CC/metadata=KIND, as in BR=reset or CN/metadata=503";
+    let (target, kind) = text.split_once('=').ok_or(usage)?;
+    let (cc, file) = match target.split_once('/') {
+        None => (target, FileKind::Flag),
+        Some((cc, "metadata")) => (cc, FileKind::Metadata),
+        Some(_) => return Err(usage.to_owned()),
+    };
     let cc = cc.trim().to_ascii_uppercase();
     if !COUNTRY_CODES.contains(&cc.as_str()) {
         return Err(format!("{cc:?} is not one of the 194 country codes"));
     }
     let fault = kind.parse().map_err(|err| format!("{err}"))?;
-    Ok((cc, fault))
+    Ok((cc, file, fault))
 }
 
 #[cfg(test)]
@@ -193,6 +379,10 @@ mod tests {
 
     fn secs(seconds: f64) -> Duration {
         Duration::from_secs_f64(seconds)
+    }
+
+    fn args(line: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from([&["flags_server"], line].concat())
     }
 
     #[test]
@@ -207,28 +397,60 @@ mod tests {
     #[test]
     fn rates_are_probabilities() {
         assert_eq!(parse_rate("0.25"), Ok(0.25));
+        assert_eq!(parse_rate(".25"), Ok(0.25));
         for bad in ["-0.1", "1.5", "NaN", "half"] {
             assert!(parse_rate(bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
-    fn faults_name_a_known_code() {
-        assert_eq!(parse_fault("br=reset"), Ok(("BR".into(), Fault::Reset)));
-        assert_eq!(parse_fault("CN=503"), Ok(("CN".into(), Fault::Status(503))));
-        for bad in ["BR", "XX=reset", "BR=slow", "BR=700"] {
+    fn idle_timeouts_are_above_zero() {
+        assert_eq!(parse_idle_timeout("2.5"), Ok(secs(2.5)));
+        for bad in ["0", "-1", "soon"] {
+            assert!(parse_idle_timeout(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn faults_name_a_known_code_and_file() {
+        assert_eq!(parse_fault("br=reset"), Ok(("BR".into(), FileKind::Flag, Fault::Reset)));
+        let metadata = ("CN".into(), FileKind::Metadata, Fault::Status(503));
+        assert_eq!(parse_fault("CN/metadata=503"), Ok(metadata));
+        for bad in ["BR", "XX=reset", "BR=slow", "BR=700", "BR/flag=reset", "BR/=reset"] {
             assert!(parse_fault(bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
+    fn the_port_is_positional_or_an_option() {
+        let port = |line: &[&str]| args(line).map(|args| args.port_arg.or(args.port));
+        assert_eq!(port(&["8002", "--error-rate", ".25"]).ok(), Some(Some(8002)));
+        assert_eq!(port(&["--port", "8003"]).ok(), Some(Some(8003)));
+        assert_eq!(port(&[]).ok(), Some(None));
+        assert!(port(&["8002", "--port", "8003"]).is_err(), "one or the other");
+    }
+
+    #[test]
     fn the_banner_reads_like_the_example() {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 8001));
-        let args =
-            Args::try_parse_from(["flags_server", "--delay", "0.5,5", "--error-rate", "0.25"]);
-        let config = args.map(|args| args.config()).unwrap_or_default();
+        let line = ["--delay", "0.5,5", "--error-rate", "0.25", "--fault", "cn/metadata=503"];
+        let config = args(&line).map(|args| args.config()).unwrap_or_default();
         let expected = "Serving 194 flags at http://127.0.0.1:8001/flags \
-                        (delay 0.5-5 s, error rate 25%). Ctrl-C to stop.";
+                        (delay 0.5-5 s, error rate 25%, faults CN/metadata=503). Ctrl-C to stop.";
         assert_eq!(banner(&addr, &config), expected);
+        assert!(config.log_requests, "the binary logs unless --quiet");
+    }
+
+    #[test]
+    fn json_lines_for_programs() {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 8001));
+        let start =
+            r#"{"url":"http://127.0.0.1:8001/flags","records":"http://127.0.0.1:8001/_records"}"#;
+        assert_eq!(start_json(&addr), start);
+        let stats = Stats { requests: 2, connections: 1, max_in_flight: 1, ..Stats::default() };
+        let stats = Stats { statuses: [(200, 1), (418, 1)].into(), ..stats };
+        let end =
+            r#"{"requests":2,"connections":1,"max_in_flight":1,"statuses":{"200":1,"418":1}}"#;
+        assert_eq!(summary_json(&stats), end);
     }
 }

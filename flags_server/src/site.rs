@@ -1,9 +1,12 @@
-//! A site running in the background, for tests and demos.
+//! A site running in the background, for programs and tests.
 //!
 //! [`Site::start`] gives the caller a live server without making it async:
 //! the server runs on its own thread, in its own single-threaded tokio
 //! runtime, so it works the same under a plain `fn main`, a test, or a
 //! program that has a runtime of its own.
+//!
+//! Unlike the binary, a `Site` stops at once when dropped: a test's hung
+//! request must not hold it up.
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -14,8 +17,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
 use crate::config::Config;
-use crate::countries::COUNTRY_CODES;
-use crate::flag::flag_gif;
+use crate::records::RECORDS_PATH;
 use crate::server::{listen, serve};
 use crate::stats::{Recorder, Stats};
 
@@ -44,10 +46,10 @@ impl Site {
             listen(addr)?
         };
         let addr = listener.local_addr()?;
-        warm_up();
         let recorder = Arc::new(Recorder::default());
         let (stop, stopped) = oneshot::channel();
-        let site = serve(listener, config, Arc::clone(&recorder));
+        // No graceful stop: `run_until` drops the whole runtime instead.
+        let site = serve(listener, config, Arc::clone(&recorder), std::future::pending());
         let thread = std::thread::Builder::new()
             .name(format!("flags_server {addr}"))
             .spawn(move || run_until(runtime, site, stopped))?;
@@ -64,7 +66,12 @@ impl Site {
         format!("http://{}/flags", self.addr)
     }
 
-    /// What the site saw so far.
+    /// Where the records are served: `http://127.0.0.1:PORT/_records`.
+    pub fn records_url(&self) -> String {
+        format!("http://{}{RECORDS_PATH}", self.addr)
+    }
+
+    /// What the site saw so far, records included.
     pub fn stats(&self) -> Stats {
         self.recorder.stats()
     }
@@ -77,16 +84,10 @@ impl Site {
 
 /// Run `site` until told to stop, then drop the runtime, which cancels every
 /// connection task and closes every socket.
-fn run_until(
-    runtime: Runtime,
-    site: impl Future<Output = io::Result<()>>,
-    stopped: oneshot::Receiver<()>,
-) {
+fn run_until(runtime: Runtime, site: impl Future<Output = ()>, stopped: oneshot::Receiver<()>) {
     runtime.block_on(async {
         tokio::select! {
-            result = site => if let Err(err) = result {
-                eprintln!("flags_server: {err}");
-            },
+            () = site => {}
             // Sent, or the sender dropped: both mean stop.
             _ = stopped => {}
         }
@@ -104,12 +105,4 @@ impl Drop for Site {
             let _ = thread.join();
         }
     }
-}
-
-/// Makes the 194 flags on a thread of their own (about 60 ms in all), while
-/// the first requests wait out their latency, so that no answer waits for a
-/// GIF to be encoded. Without this thread, a flag is made on first request.
-fn warm_up() {
-    let make_all = || COUNTRY_CODES.iter().for_each(|cc| _ = flag_gif(cc));
-    let _ = std::thread::Builder::new().name("flags_server warm-up".into()).spawn(make_all);
 }

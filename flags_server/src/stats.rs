@@ -1,46 +1,98 @@
-//! What the site saw: counters the tests and the binary read afterwards.
+//! What the site saw: counters and records, shared by every connection.
 //!
 //! A [`Recorder`] is shared by every connection task; a [`Stats`] is a
-//! plain copy of its counters at one moment. One mutex guards them all:
-//! each request touches it a handful of times for a few nanoseconds, far
-//! below what the network costs, and a single lock keeps the numbers
-//! consistent with each other.
+//! plain copy of it at one moment. One mutex guards it all: each request
+//! touches it a handful of times for well under a microsecond, far below
+//! what the network costs, and a single lock keeps the numbers consistent
+//! with each other.
+//!
+//! Counters add up forever; records don't: a long-running server keeps the
+//! most recent [`RECORD_LIMIT`] only, and their sequence numbers tell what
+//! was dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
+
+use crate::records::{Record, RecordPage};
+
+/// How many records the site keeps: about 20 MB at most.
+const RECORD_LIMIT: usize = 100_000;
 
 /// A snapshot of what the site saw, for tests and reports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Requests received (any path).
+    /// Requests received (any path but the records endpoint).
     pub requests: usize,
-    /// The most requests being handled at once.
+    /// The most requests being handled at once (from arrival until the
+    /// head of the answer is handed to hyper).
     pub max_in_flight: usize,
     /// TCP connections accepted.
     pub connections: usize,
-    /// Responses by status. Resets and hangs never answer, so they count
+    /// Answers by status. Resets and hangs never answer, so they count
     /// under no status.
     pub statuses: BTreeMap<u16, usize>,
-    /// Request paths (with query) in arrival order.
-    pub paths: Vec<String>,
+    /// The most recent requests (100,000 at most), oldest first.
+    pub records: Vec<Record>,
 }
 
-/// The shared counters behind [`Stats`].
-#[derive(Debug, Default)]
+impl Stats {
+    /// The paths of [`Stats::records`] (with their queries), in arrival order.
+    pub fn paths(&self) -> Vec<&str> {
+        self.records.iter().map(|record| record.path.as_str()).collect()
+    }
+}
+
+/// The shared state behind [`Stats`] and the records endpoint.
+#[derive(Debug)]
 pub struct Recorder {
+    /// Time zero for the records.
+    started: Instant,
     state: Mutex<State>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct State {
-    stats: Stats,
+    requests: usize,
+    max_in_flight: usize,
+    connections: usize,
+    statuses: BTreeMap<u16, usize>,
+    /// The most recent records, `limit` at most, by `seq` with no gaps.
+    records: VecDeque<Record>,
+    limit: usize,
     in_flight: usize,
 }
 
+impl Default for Recorder {
+    /// A recorder whose time zero is now.
+    fn default() -> Recorder {
+        Recorder::with_limit(RECORD_LIMIT)
+    }
+}
+
 impl Recorder {
-    /// A copy of the counters as they are now.
+    fn with_limit(limit: usize) -> Recorder {
+        let state = State {
+            requests: 0,
+            max_in_flight: 0,
+            connections: 0,
+            statuses: BTreeMap::new(),
+            records: VecDeque::new(),
+            limit,
+            in_flight: 0,
+        };
+        Recorder { started: Instant::now(), state: Mutex::new(state) }
+    }
+
+    /// A copy of the counters and the records as they are now.
     pub fn stats(&self) -> Stats {
-        self.with(|state| state.stats.clone())
+        self.with(|state| Stats {
+            requests: state.requests,
+            max_in_flight: state.max_in_flight,
+            connections: state.connections,
+            statuses: state.statuses.clone(),
+            records: state.records.iter().cloned().collect(),
+        })
     }
 
     /// Requests being handled right now.
@@ -48,28 +100,54 @@ impl Recorder {
         self.with(|state| state.in_flight)
     }
 
-    pub(crate) fn connection(&self) {
-        self.with(|state| state.stats.connections += 1);
-    }
-
-    pub(crate) fn request(&self, path: String) {
+    /// The records numbered `from` and up that are still kept, `most` at most.
+    pub(crate) fn page(&self, from: u64, most: usize) -> RecordPage {
         self.with(|state| {
-            state.stats.requests += 1;
-            state.stats.paths.push(path);
-        });
+            let first = state.records.front().map_or(0, |record| record.seq);
+            let skip = usize::try_from(from.saturating_sub(first)).unwrap_or(usize::MAX);
+            let start = skip.min(state.records.len());
+            let records: Vec<Record> = state.records.range(start..).take(most).cloned().collect();
+            let after_all = state.requests as u64 + 1;
+            let next = records.last().map_or(after_all, |record| record.seq + 1);
+            RecordPage { next, records }
+        })
     }
 
-    pub(crate) fn status(&self, status: u16) {
-        self.with(|state| *state.stats.statuses.entry(status).or_default() += 1);
-    }
-
-    /// Count a request as in flight until the returned guard is dropped.
-    pub(crate) fn enter(self: &Arc<Self>) -> InFlight {
+    /// Count a new connection; its number, from 1.
+    pub(crate) fn connection(&self) -> u64 {
         self.with(|state| {
+            state.connections += 1;
+            state.connections as u64
+        })
+    }
+
+    /// Number, time and keep `record`, and count it as in flight until the
+    /// returned ticket is dropped.
+    pub(crate) fn arrive(self: &Arc<Self>, mut record: Record) -> Ticket {
+        record.arrived = self.started.elapsed();
+        let seq = self.with(|state| {
+            state.requests += 1;
             state.in_flight += 1;
-            state.stats.max_in_flight = state.stats.max_in_flight.max(state.in_flight);
+            state.max_in_flight = state.max_in_flight.max(state.in_flight);
+            record.seq = state.requests as u64;
+            if state.records.len() == state.limit {
+                state.records.pop_front();
+            }
+            state.records.push_back(record);
+            state.requests as u64
         });
-        InFlight(Arc::clone(self))
+        Ticket { recorder: Arc::clone(self), seq }
+    }
+
+    fn update(&self, seq: u64, change: impl FnOnce(&mut Record)) {
+        self.with(|state| {
+            let first = state.records.front().map_or(0, |record| record.seq);
+            let index = usize::try_from(seq.wrapping_sub(first)).unwrap_or(usize::MAX);
+            // A record dropped meanwhile (only in a very busy server) stays dropped.
+            if let Some(record) = state.records.get_mut(index) {
+                change(record);
+            }
+        });
     }
 
     fn with<R>(&self, change: impl FnOnce(&mut State) -> R) -> R {
@@ -80,13 +158,48 @@ impl Recorder {
     }
 }
 
-/// One request in flight. Dropping it, whether the handler finished or
-/// hyper abandoned it because the client left, ends the request.
-pub(crate) struct InFlight(Arc<Recorder>);
+/// One request in flight, and the way to complete its record. Dropping it,
+/// whether the handler finished or hyper abandoned it because the client
+/// left, ends the request's time in flight.
+pub(crate) struct Ticket {
+    recorder: Arc<Recorder>,
+    seq: u64,
+}
 
-impl Drop for InFlight {
+impl Ticket {
+    /// Record the answer: its status (none for a hang or a reset) and the
+    /// fault that shaped it.
+    pub(crate) fn answer(&self, status: Option<u16>, fault: Option<String>) {
+        if let Some(status) = status {
+            self.recorder.with(|state| *state.statuses.entry(status).or_default() += 1);
+        }
+        self.recorder.update(self.seq, |record| {
+            record.status = status;
+            record.fault = fault;
+        });
+    }
+
+    /// Record that the answer is complete now.
+    pub(crate) fn end(&self) {
+        end(&self.recorder, self.seq);
+    }
+
+    /// A function that records the end when called: for the body, which
+    /// outlives the handler.
+    pub(crate) fn end_later(&self) -> impl FnOnce() + Send + 'static {
+        let (recorder, seq) = (Arc::clone(&self.recorder), self.seq);
+        move || end(&recorder, seq)
+    }
+}
+
+fn end(recorder: &Recorder, seq: u64) {
+    let now = recorder.started.elapsed();
+    recorder.update(seq, |record| record.ended = Some(now));
+}
+
+impl Drop for Ticket {
     fn drop(&mut self) {
-        self.0.with(|state| state.in_flight -= 1);
+        self.recorder.with(|state| state.in_flight -= 1);
     }
 }
 
@@ -94,13 +207,17 @@ impl Drop for InFlight {
 mod tests {
     use super::*;
 
+    fn arrive(recorder: &Arc<Recorder>, path: &str) -> Ticket {
+        recorder.arrive(Record::new(1, "GET", path))
+    }
+
     #[test]
-    fn guards_track_the_peak() {
+    fn tickets_track_the_peak() {
         let recorder = Arc::new(Recorder::default());
-        let first = recorder.enter();
-        let second = recorder.enter();
+        let first = arrive(&recorder, "/a");
+        let second = arrive(&recorder, "/b");
         drop(first);
-        let third = recorder.enter();
+        let third = arrive(&recorder, "/c");
         assert_eq!(recorder.in_flight(), 2);
         drop((second, third));
         assert_eq!(recorder.in_flight(), 0);
@@ -108,16 +225,41 @@ mod tests {
     }
 
     #[test]
-    fn counts_add_up() {
-        let recorder = Recorder::default();
-        recorder.connection();
-        recorder.request("/a".into());
-        recorder.request("/b?x".into());
-        recorder.status(200);
-        recorder.status(200);
+    fn counts_and_records_add_up() {
+        let recorder = Arc::new(Recorder::default());
+        assert_eq!(recorder.connection(), 1);
+        let ticket = arrive(&recorder, "/a");
+        ticket.answer(Some(200), None);
+        ticket.end();
+        let hung = arrive(&recorder, "/b?x");
+        hung.answer(None, Some("hang".into()));
         let stats = recorder.stats();
         assert_eq!((stats.connections, stats.requests), (1, 2));
-        assert_eq!(stats.paths, ["/a", "/b?x"]);
-        assert_eq!(stats.statuses, BTreeMap::from([(200, 2)]));
+        assert_eq!(stats.paths(), ["/a", "/b?x"]);
+        assert_eq!(stats.statuses, BTreeMap::from([(200, 1)]));
+        let [done, hang] = &stats.records[..] else { panic!("two records: {stats:?}") };
+        assert_eq!((done.seq, done.status, done.fault.as_deref()), (1, Some(200), None));
+        assert!(done.ended.is_some_and(|ended| ended >= done.arrived));
+        assert_eq!((hang.seq, hang.status, hang.fault.as_deref()), (2, None, Some("hang")));
+        assert_eq!(hang.ended, None);
+    }
+
+    #[test]
+    fn old_records_are_dropped_and_the_numbers_tell() {
+        let recorder = Arc::new(Recorder::with_limit(3));
+        let tickets: Vec<Ticket> = (0..5).map(|_| arrive(&recorder, "/x")).collect();
+        let seqs = |page: RecordPage| -> (Vec<u64>, u64) {
+            (page.records.iter().map(|record| record.seq).collect(), page.next)
+        };
+        assert_eq!(seqs(recorder.page(1, 10)), (vec![3, 4, 5], 6));
+        assert_eq!(seqs(recorder.page(4, 10)), (vec![4, 5], 6));
+        assert_eq!(seqs(recorder.page(3, 1)), (vec![3], 4));
+        assert_eq!(seqs(recorder.page(9, 10)), (vec![], 6));
+        // The first two records are gone: updating them changes nothing.
+        tickets[0].end();
+        tickets[4].end();
+        let ended: Vec<bool> = recorder.stats().records.iter().map(|r| r.ended.is_some()).collect();
+        assert_eq!(ended, [false, false, true]);
+        assert_eq!(recorder.stats().requests, 5);
     }
 }
