@@ -1,4 +1,6 @@
 //! Stopping a run with a real signal, as a terminal or `kill` sends it.
+//! (Unix only: the tests send them with `kill`.)
+#![cfg(unix)]
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
