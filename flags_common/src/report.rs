@@ -46,10 +46,7 @@ pub(crate) fn final_report(counter: &Counter, plan: &Plan, elapsed: Duration, ve
 }
 
 fn write_report(
-    text: &mut String,
-    counter: &Counter,
-    planned: usize,
-    elapsed: Duration,
+    text: &mut String, counter: &Counter, planned: usize, elapsed: Duration,
 ) -> fmt::Result {
     writeln!(text, "{} downloads in {:.2}s", counter.ok, elapsed.as_secs_f64())?;
     if counter.not_found > 0 {
@@ -139,6 +136,7 @@ mod tests {
             base_url: "http://h".into(),
             concur_req: 1,
             timeout: Duration::ZERO,
+            credentials: None,
         };
         let none_found = Counter { not_found: 2, ..Counter::default() };
         assert!(nothing_found(&none_found, &plan(&["BR", "ZZ"])));

@@ -32,9 +32,7 @@ pub fn draw(path: &Path, title: &str, series: &[Series]) -> Result<(), String> {
 }
 
 fn draw_chart(
-    path: &Path,
-    title: &str,
-    series: &[Series],
+    path: &Path, title: &str, series: &[Series],
 ) -> Result<(), Box<dyn std::error::Error>> {
     let root = SVGBackend::new(path, (900, 560)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -76,9 +74,7 @@ type Chart<'a, 'b> = ChartContext<
 >;
 
 fn draw_series(
-    chart: &mut Chart,
-    series: &Series,
-    color: RGBColor,
+    chart: &mut Chart, series: &Series, color: RGBColor,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let measured = series.points.iter().map(|p| (p.flags as f64, p.secs));
     chart

@@ -163,10 +163,7 @@ fn progress(runs: u64) -> ProgressBar {
 
 /// Each program `--runs` times on the workload, one after another.
 fn compare(
-    args: &Args,
-    exes: &[PathBuf; 3],
-    site: &SiteProcess,
-    workload: &Workload,
+    args: &Args, exes: &[PathBuf; 3], site: &SiteProcess, workload: &Workload,
     progress: &ProgressBar,
 ) -> Result<Vec<Row>, String> {
     let measure = |(program, exe): (&Program, &PathBuf)| {
@@ -177,12 +174,7 @@ fn compare(
 }
 
 fn repeat(
-    runs: u32,
-    program: &Program,
-    exe: &Path,
-    url: &str,
-    args: &[String],
-    progress: &ProgressBar,
+    runs: u32, program: &Program, exe: &Path, url: &str, args: &[String], progress: &ProgressBar,
 ) -> Result<Vec<measure::Sample>, String> {
     progress.set_message(format!("{} {}", program.name, args.join(" ")));
     let run = |_| measure::run_once(exe, url, args).inspect(|_| progress.inc(1));
@@ -191,11 +183,7 @@ fn repeat(
 
 /// The chart's points: 20, 194 and 676 flags for each program.
 fn chart_series(
-    args: &Args,
-    exes: &[PathBuf; 3],
-    rows: &[Row],
-    server: &Path,
-    progress: &ProgressBar,
+    args: &Args, exes: &[PathBuf; 3], rows: &[Row], server: &Path, progress: &ProgressBar,
 ) -> Result<Vec<Series>, String> {
     let points = |(row, exe): (&Row, &PathBuf)| -> Result<Series, String> {
         let sizes = [(20, None), (194, Some("-a")), (676, Some("-e"))];
@@ -209,11 +197,8 @@ fn chart_series(
 /// One chart point, measured at `--latency`, or at a lower one and scaled
 /// when it would take longer than [`MAX_POINT_SECS`].
 fn chart_point(
-    args: &Args,
-    (table_row, exe): (&Row, &Path),
-    server: &Path,
-    (flags, arg): (usize, Option<&str>),
-    progress: &ProgressBar,
+    args: &Args, (table_row, exe): (&Row, &Path), server: &Path,
+    (flags, arg): (usize, Option<&str>), progress: &ProgressBar,
 ) -> Result<Point, String> {
     let program = &table_row.program;
     let ideal =

@@ -15,10 +15,7 @@ use crate::{Args, Workload, progress, repeat};
 /// Runs the thread pool and the async program at each `-m` and prints the
 /// results, as a table or as JSON.
 pub fn sweep(
-    args: &Args,
-    exes: &[PathBuf; 3],
-    site: &SiteProcess,
-    workload: &Workload,
+    args: &Args, exes: &[PathBuf; 3], site: &SiteProcess, workload: &Workload,
 ) -> Result<(), String> {
     let progress = progress(args.sweep.len() as u64 * 2 * args.runs as u64);
     let mut results = Vec::new();
