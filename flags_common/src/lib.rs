@@ -42,15 +42,16 @@
 //!
 //! And behind them: `cli` (the command line), `countries` (POP20 and the
 //! codes of `-a` and `-e`), `site` (the `-s` sites, built in or not),
-//! `report` (flags2's reports, or JSON), `console` (printing that never
-//! panics). Modules use each other directly; this file only maps them.
+//! `report` (flags2's reports, or JSON), [`console`] (printing that never
+//! panics, for the examples too). Modules use each other directly; this file
+//! only maps them.
 
 // Built alone (`cargo build -p flags_common`), with neither client, the
 // rules that only the clients follow are not used.
 #![cfg_attr(not(any(feature = "ureq", feature = "reqwest")), allow(dead_code))]
 
 mod cli;
-mod console;
+pub mod console;
 mod countries;
 mod error;
 pub mod http;

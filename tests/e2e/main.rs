@@ -10,6 +10,7 @@
 //!   lines, on all three programs, since each HTTP client meets them its own
 //!   way (`canned` serves the answers flags_server never gives);
 //! - `signals`: Ctrl-C and friends, on all three;
+//! - `examples`: flags3 (threads and futures) and Example 20-6's futures;
 //! - `terminal`: the progress display in a real terminal (tmux).
 
 mod canned;
@@ -17,6 +18,7 @@ mod programs;
 mod support;
 
 mod cli;
+mod examples;
 mod faults;
 mod hostile;
 mod models;
