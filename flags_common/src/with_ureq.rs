@@ -49,13 +49,14 @@ impl Client {
             // 50 threads, 40 would close each connection after one request.
             .max_idle_connections(plan.concur_req)
             .max_idle_connections_per_host(plan.concur_req)
-            // The buffers each connection holds, alive or idle. ureq's
-            // defaults (128 KiB each way) suit big downloads; a flag is
-            // 10 KB, its request 100 bytes, so 16 KiB and 4 KiB are plenty
-            // and 676 connections hold 13 MiB instead of 170 MiB. (The
-            // answer's head must fit the input buffer, with room to spare.)
-            .input_buffer_size(16 << 10)
-            .max_response_header_size(12 << 10)
+            // The buffers each connection fills with zeros and holds, alive
+            // or idle. ureq's defaults (128 KiB each way) suit big downloads.
+            // An answer's head is some 200 bytes and its body streams through
+            // in pieces; a request is some 100 bytes. So 8 KiB in (the head
+            // must fit, with room to spare) and 4 KiB out: 676 connections
+            // hold 8 MiB instead of 169 MiB.
+            .input_buffer_size(8 << 10)
+            .max_response_header_size(6 << 10)
             .output_buffer_size(4 << 10)
             .build();
         let connector = DefaultConnector::new().chain(MarkConnections);
