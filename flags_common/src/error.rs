@@ -57,12 +57,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// A body larger than [`MAX_FLAG_BYTES`](crate::http::MAX_FLAG_BYTES): no
-/// flag is that big, so the server is not to be trusted with memory.
-pub(crate) fn too_big() -> Error {
-    Error::Other(format!("body larger than {} MiB", crate::http::MAX_FLAG_BYTES >> 20))
-}
-
 impl From<io::Error> for Error {
     fn from(err: io::Error) -> Error {
         Error::other(&err)

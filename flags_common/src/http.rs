@@ -104,6 +104,12 @@ fn bad_redirect(location: &str) -> Error {
     Error::Other(format!("redirected to {location}, not a web address"))
 }
 
+/// A body larger than [`MAX_FLAG_BYTES`]: no flag is that big, so the server
+/// is not to be trusted with memory.
+pub(crate) fn too_big() -> Error {
+    Error::Other(format!("body larger than {} MiB", MAX_FLAG_BYTES >> 20))
+}
+
 pub(crate) fn too_many_redirects() -> Error {
     Error::Other(format!("more than {MAX_REDIRECTS} redirects"))
 }

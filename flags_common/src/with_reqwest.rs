@@ -21,8 +21,10 @@ use reqwest::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, LOCATION};
 use reqwest::redirect::Policy;
 use url::Url;
 
-use crate::error::{Error, Result, too_big};
-use crate::http::{self, Answer, Credentials, Failure, MAX_ERROR_BYTES, MAX_FLAG_BYTES, Next};
+use crate::error::{Error, Result};
+use crate::http::{
+    self, Answer, Credentials, Failure, MAX_ERROR_BYTES, MAX_FLAG_BYTES, Next, too_big,
+};
 use crate::plan::Plan;
 
 /// One client for the whole run, shared by every future: flags_asyncio.py's

@@ -126,7 +126,7 @@ impl Client {
         let failure = match err {
             ureq::Error::Timeout(_) => Some(Failure::TimedOut),
             ureq::Error::Io(io) => Failure::of_io(io, reading_body),
-            ureq::Error::BodyExceedsLimit(_) => return crate::error::too_big(),
+            ureq::Error::BodyExceedsLimit(_) => return http::too_big(),
             _ => None,
         };
         failure.map_or_else(|| Error::other(err), |failure| failure.error(url, self.timeout))
