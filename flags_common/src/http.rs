@@ -207,12 +207,6 @@ impl Failure {
         })
     }
 
-    /// Whether the request may be sent again: the connection broke before
-    /// any answer came back, so the server cannot have acted on it.
-    pub(crate) fn may_retry(self) -> bool {
-        matches!(self, Failure::Closed | Failure::Reset)
-    }
-
     /// Sorts an I/O error: `None` for kinds these words do not cover.
     pub(crate) fn of_io(err: &std::io::Error, reading_body: bool) -> Option<Failure> {
         use std::io::ErrorKind::*;

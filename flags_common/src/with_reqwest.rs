@@ -90,7 +90,11 @@ impl Client {
             }
         };
         let resp = match request(&self.client).send().await {
-            Err(err) if self.failure(&err, false).is_some_and(Failure::may_retry) => {
+            // The connection broke before any answer: the server cannot have
+            // acted on the request, so it is safe to send again.
+            Err(err)
+                if matches!(self.failure(&err, false), Some(Failure::Closed | Failure::Reset)) =>
+            {
                 request(&self.fresh).send().await
             }
             resp => resp,
