@@ -7,9 +7,9 @@
 //!
 //! ```text
 //! $ cargo run -p flags_async
-//! SIMULATED site: http://127.0.0.1:35115/flags (built in, 0.36 s a request)
-//! TR PK DE BR PH RU IR VN BD MX ID CD CN JP FR US ET NG EG IN
-//! 20 downloads in 0.38s
+//! SIMULATED site: http://127.0.0.1:42277/flags (built in, 0.36 s a request)
+//! RU NG EG ID BD JP DE MX FR BR TR CD IR ET PK CN VN US IN PH
+//! 20 downloads in 0.40s
 //! ```
 //!
 //! Compare it with flags_seq's `main.rs`: `async fn`s `.await` the network,

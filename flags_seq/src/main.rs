@@ -7,9 +7,9 @@
 //!
 //! ```text
 //! $ cargo run -p flags_seq
-//! SIMULATED site: http://127.0.0.1:36715/flags (built in, 0.36 s a request)
+//! SIMULATED site: http://127.0.0.1:39567/flags (built in, 0.36 s a request)
 //! BD BR CD CN DE EG ET FR ID IN IR JP MX NG PH PK RU TR US VN
-//! 20 downloads in 7.23s
+//! 20 downloads in 7.26s
 //! ```
 //!
 //! Read it next to flags_threadpool's and flags_async's `main.rs`: only

@@ -13,20 +13,25 @@
 //!
 //! ```text
 //! $ cargo run -p flags_threadpool --example flags_threadpool_futures
-//! SIMULATED site: http://127.0.0.1:38031/flags (built in, 0.36 s a request)
-//! Scheduled for BD: Task { cc: "BD", state: Running }
-//! Scheduled for BR: Task { cc: "BR", state: Running }
+//! SIMULATED site: http://127.0.0.1:36517/flags (built in, 0.36 s a request)
+//! Scheduled for BD: Task { cc: "BD", state: Pending }
+//! Scheduled for BR: Task { cc: "BR", state: Pending }
 //! Scheduled for CD: Task { cc: "CD", state: Pending }
 //! Scheduled for CN: Task { cc: "CN", state: Pending }
 //! Scheduled for DE: Task { cc: "DE", state: Pending }
 //! BR Task { cc: "BR", state: Finished } result: Ok
-//! BD Task { cc: "BD", state: Finished } result: Ok
-//! CD Task { cc: "CD", state: Finished } result: Ok
-//! CN Task { cc: "CN", state: Finished } result: Ok
+//! BD CD Task { cc: "BD", state: Finished } result: Ok
+//! Task { cc: "CD", state: Finished } result: Ok
 //! DE Task { cc: "DE", state: Finished } result: Ok
+//! CN Task { cc: "CN", state: Finished } result: Ok
 //!
 //! 5 downloads in 0.73s
 //! ```
+//!
+//! Each state is read as it is printed: a thread may not have taken the task
+//! yet (`Pending`), or may be downloading it (`Running`). Codes come back in
+//! the order their downloads end; `BD CD` shows two threads finishing at once,
+//! the book's output shows the same (`BR ID <Future ...>`).
 
 use std::fmt;
 use std::process::ExitCode;

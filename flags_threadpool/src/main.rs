@@ -8,9 +8,9 @@
 //!
 //! ```text
 //! $ cargo run -p flags_threadpool
-//! SIMULATED site: http://127.0.0.1:43973/flags (built in, 0.36 s a request)
-//! BD BR DE CN CD EG ET IN FR ID JP IR NG MX PH RU PK TR US VN
-//! 20 downloads in 1.43s
+//! SIMULATED site: http://127.0.0.1:32951/flags (built in, 0.36 s a request)
+//! CD BR CN DE EG BD FR IR IN JP ET ID NG PH RU TR PK MX VN US
+//! 20 downloads in 1.45s
 //! ```
 //!
 //! Compare it with flags_seq's `main.rs`: only `download_many` changed.
