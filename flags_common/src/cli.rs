@@ -71,7 +71,8 @@ pub(crate) struct Args {
 /// tips) and the usage, and exit with status 2 before anything else happens.
 pub(crate) fn parse(default_concur_req: usize, max_concur_req: usize) -> Args {
     let help = max_req_help(default_concur_req, max_concur_req);
-    let mut command = Args::command().name(program()).mut_arg("max_req", |arg| arg.help(help));
+    let command = Args::command().name(program()).max_term_width(80);
+    let mut command = command.mut_arg("max_req", |arg| arg.help(help));
     let matches = command.try_get_matches_from_mut(env::args_os());
     let args = matches.and_then(|matches| Args::from_arg_matches(&matches));
     args.unwrap_or_else(|err| usage_error(err, &mut command))
