@@ -33,9 +33,12 @@ fn build() -> PathBuf {
         Some(other) => other,
     };
     let packages = PACKAGES.iter().flat_map(|name| ["-p", name]);
+    // Without the test's own CARGO_MANIFEST_DIR: build scripts that watch it
+    // (ring's) would rebuild whenever another package's tests ran first.
     let status = Command::new(env!("CARGO"))
         .args(["build", "--quiet", "--bins", "--examples", "--profile", profile])
         .args(packages)
+        .env_remove("CARGO_MANIFEST_DIR")
         .status();
     assert!(status.is_ok_and(|status| status.success()), "cargo build of the programs");
     dir
