@@ -24,6 +24,21 @@
 //! instead; `--json` prints the figures for programs (the shape is in
 //! `json.rs`). Ctrl-C stops everything cleanly, with status 130.
 //!
+//! # The pictures in this folder
+//!
+//! Made by release builds, on a machine with 2 cores (the thread pool has
+//! min(32, cores + 4) = 6 threads), with these commands:
+//!
+//! ```text
+//! $ cargo build --release --workspace
+//! $ target/release/flags_compare --timeline flags_compare/timeline.svg --svg flags_compare/chart.svg
+//! $ target/release/flags_compare --timeout 1.5 --fault BR=hang --fault BD=reset --fault BE=418 \
+//!       --timeline flags_compare/timeline-faults.svg B
+//! ```
+//!
+//! `B` is the 26 codes BA to BZ: 17 countries and 9 codes no country has,
+//! so the second timeline shows 404s beside a hang, a reset and a 418.
+//!
 //! # Map
 //!
 //! | module | what it does |

@@ -185,13 +185,15 @@ fn panel(timeline: &Timeline, scale: &Scale, top: f64) -> Group {
 /// A request's bar, with a black cap at its end if the site abandoned it.
 fn bar_shapes(bar: &Bar, scale: &Scale, lanes_top: f64, pitch: f64) -> Vec<Rectangle> {
     let x = scale.x(bar.start);
-    let mut width = (scale.x(bar.end) - x).max(0.8);
+    // At least a pixel each way, so that a program with 676 connections
+    // still shows as a solid block, however thin its lanes.
+    let mut width = (scale.x(bar.end) - x).max(1.0);
     if width > 3.0 {
         width -= 1.0; // a hairline between one request and the next on its lane
     }
     // Thick lanes get a gap between them; thin ones merge into a block.
     let pad = if pitch >= 6.0 { pitch * 0.12 } else { 0.0 };
-    let (y, height) = (lanes_top + bar.lane as f64 * pitch + pad, pitch - 2.0 * pad);
+    let (y, height) = (lanes_top + bar.lane as f64 * pitch + pad, (pitch - 2.0 * pad).max(1.0));
     let class = format!("bar {}", class(bar.outcome));
     let mut shapes =
         vec![rect(x, y, width, height, &class).add(Title::new(bar.description.clone()))];
