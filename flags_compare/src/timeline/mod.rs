@@ -81,6 +81,9 @@ pub struct Bar {
     pub abandoned: bool,
     /// What the site saw, for a tooltip: "BR flag: hang, abandoned 0.31-1.81 s".
     pub description: String,
+    /// A word for what the colour alone can't tell: the fault (`hang`,
+    /// `reset`...) or the error status (`418`); none for ok and 404.
+    pub tag: Option<String>,
 }
 
 /// A program's median run, as lanes of bars.
@@ -176,7 +179,13 @@ fn bar(record: &Record, lane: usize, zero: Duration, last: Duration) -> Bar {
         (None, false) => ", still open",
     };
     let description = format!("{what}: {answer}{how}, {start:.2}-{end:.2} s");
-    Bar { lane, start, end, outcome: Outcome::of(record), abandoned, description }
+    let outcome = Outcome::of(record);
+    let tag = match outcome {
+        Outcome::Fault => Some(record.fault.clone().unwrap_or_else(|| "no answer".to_string())),
+        Outcome::ErrorStatus => record.status.map(|status| status.to_string()),
+        Outcome::Ok | Outcome::NotFound => None,
+    };
+    Bar { lane, start, end, outcome, abandoned, description, tag }
 }
 
 /// Tick marks for a time axis from 0 to `span` seconds: a round step (1, 2
@@ -242,6 +251,8 @@ pub(crate) mod tests {
         assert_eq!(timeline.outcome_counts(), "1 ok, 1 not found, 1 error status, 1 fault");
         let hang = &timeline.bars[3];
         assert!(hang.abandoned && hang.outcome == Outcome::Fault);
+        let tags: Vec<Option<&str>> = timeline.bars.iter().map(|bar| bar.tag.as_deref()).collect();
+        assert_eq!(tags, [None, None, Some("418"), Some("hang")]);
         assert!(hang.description.starts_with("CE flag: hang, abandoned, 0.60-2.00 s"), "{hang:?}");
     }
 

@@ -48,6 +48,8 @@ line.axis { stroke: #444; stroke-width: 1; }
 .error-status { fill: #e69f00; }
 .fault { fill: #d55e00; }
 .cap { fill: #000; }
+.tag { font-size: 10px; font-weight: bold; fill: #333; }
+.tag.inside { fill: #fff; }
 ";
 
 /// What the picture says above the timelines.
@@ -177,6 +179,9 @@ fn panel(timeline: &Timeline, scale: &Scale, top: f64) -> Group {
     for bar in &timeline.bars {
         group = bar_shapes(bar, scale, lanes_top, pitch).into_iter().fold(group, Group::add);
     }
+    if pitch >= 8.0 {
+        group = tags(timeline, scale, lanes_top, pitch).into_iter().fold(group, Group::add);
+    }
     let total = format!("{:.2} s", timeline.span());
     let middle = lanes_top + height / 2.0 + 4.0;
     group.add(text(scale.x(timeline.span()) + 6.0, middle, "total", &total))
@@ -201,6 +206,27 @@ fn bar_shapes(bar: &Bar, scale: &Scale, lanes_top: f64, pitch: f64) -> Vec<Recta
         shapes.push(rect(x + width - 2.0, y, 2.0, height, "cap"));
     }
     shapes
+}
+
+/// The tags of faults and error statuses (`hang`, `418`), so that the
+/// picture tells them apart without a tooltip: after the bar where its lane
+/// is free, else inside it where it fits, else none.
+fn tags(timeline: &Timeline, scale: &Scale, lanes_top: f64, pitch: f64) -> Vec<Text> {
+    let mut texts = Vec::new();
+    for (index, bar) in timeline.bars.iter().enumerate() {
+        let Some(tag) = &bar.tag else { continue };
+        let next = timeline.bars[index + 1..].iter().find(|next| next.lane == bar.lane);
+        let free_until = next.map_or(WIDTH, |next| scale.x(next.start));
+        // About 6 px a character at 10 px.
+        let (width, start, end) = (6.0 * tag.len() as f64, scale.x(bar.start), scale.x(bar.end));
+        let y = lanes_top + (bar.lane as f64 + 0.5) * pitch + 3.5;
+        if end + 4.0 + width <= free_until {
+            texts.push(text(end + 4.0, y, "tag", tag));
+        } else if end - start >= width + 6.0 {
+            texts.push(text(start + 3.0, y, "tag inside", tag));
+        }
+    }
+    texts
 }
 
 fn class(outcome: Outcome) -> &'static str {
