@@ -3,7 +3,6 @@
 //! Speed is not asserted, only that it measured; JSON is read as JSON, SVG
 //! with the svg crate's parser.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -200,61 +199,66 @@ fn draws_the_growth_chart_as_svg() {
 }
 
 /// Ctrl-C (a real SIGINT) while a program runs: the program and the site
-/// stop, the run's temporary folder goes, and the exit status is 130.
+/// stop, the run's temporary folder goes, and the exit status is 130. On
+/// Linux, where the test can find the children in /proc.
 #[cfg(target_os = "linux")]
-#[test]
-fn ctrl_c_stops_everything_and_leaves_no_temporary_folder() {
+mod ctrl_c {
+    use std::path::{Path, PathBuf};
     use std::process::Stdio;
     use std::time::{Duration, Instant};
 
-    let tmp = tempfile::tempdir().expect("a temporary folder");
-    let dir = bin_dir();
-    let child = Command::new(COMPARE)
-        .args(["--bin-dir", &dir, "--latency", "0.5", "--runs", "1", "-l", "3"])
-        .env("TMPDIR", tmp.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start flags_compare");
-    // A run has started once its folder is there, with the site and the program.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while (folders(tmp.path()).is_empty() || children(child.id()).len() < 2)
-        && Instant::now() < deadline
-    {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let running = children(child.id());
-    assert_eq!(running.len(), 2, "the site and a program: {running:?}");
-    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-    assert!(kill.is_ok_and(|status| status.success()), "send SIGINT");
-    let output = child.wait_with_output().expect("its exit");
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
-    assert!(
-        stderr.lines().last().is_some_and(|line| line.contains("stopped by Ctrl-C")),
-        "{stderr}"
-    );
-    assert_eq!(folders(tmp.path()), Vec::<PathBuf>::new(), "temporary folders left");
-    for pid in running {
-        assert!(!Path::new(&format!("/proc/{pid}")).exists(), "process {pid} still there");
-    }
-}
+    use super::*;
 
-/// What is in `dir`.
-#[cfg(target_os = "linux")]
-fn folders(dir: &Path) -> Vec<PathBuf> {
-    let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
-    entries.map(|entry| entry.path()).collect()
-}
+    #[test]
+    fn stops_everything_and_leaves_no_temporary_folder() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let dir = bin_dir();
+        let child = Command::new(COMPARE)
+            .args(["--bin-dir", &dir, "--latency", "0.5", "--runs", "1", "-l", "3"])
+            .env("TMPDIR", tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start flags_compare");
+        // A run has started once its folder is there, with the site and the program.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while (folders(tmp.path()).is_empty() || children(child.id()).len() < 2)
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let running = children(child.id());
+        assert_eq!(running.len(), 2, "the site and a program: {running:?}");
+        let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+        assert!(kill.is_ok_and(|status| status.success()), "send SIGINT");
+        let output = child.wait_with_output().expect("its exit");
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{stderr}");
+        assert!(
+            stderr.lines().last().is_some_and(|line| line.contains("stopped by Ctrl-C")),
+            "{stderr}"
+        );
+        assert_eq!(folders(tmp.path()), Vec::<PathBuf>::new(), "temporary folders left");
+        for pid in running {
+            assert!(!Path::new(&format!("/proc/{pid}")).exists(), "process {pid} still there");
+        }
+    }
 
-/// The processes whose parent is `pid`, as Linux lists them.
-#[cfg(target_os = "linux")]
-fn children(pid: u32) -> Vec<u32> {
-    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten();
-    let lists = tasks.filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok());
-    lists
-        .flat_map(|list| {
-            list.split_whitespace().filter_map(|pid| pid.parse().ok()).collect::<Vec<_>>()
-        })
-        .collect()
+    /// What is in `dir`.
+    fn folders(dir: &Path) -> Vec<PathBuf> {
+        let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
+        entries.map(|entry| entry.path()).collect()
+    }
+
+    /// The processes whose parent is `pid`, as Linux lists them.
+    fn children(pid: u32) -> Vec<u32> {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten();
+        let lists =
+            tasks.filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok());
+        lists
+            .flat_map(|list| {
+                list.split_whitespace().filter_map(|pid| pid.parse().ok()).collect::<Vec<_>>()
+            })
+            .collect()
+    }
 }
