@@ -119,7 +119,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     }
     match args.json {
         true => println!("{}", json::comparison(args, &rows, &timelines, chart.as_deref())),
-        false => print_comparison(args, &site, &rows, &timelines),
+        false => print_comparison(args, &rows, &timelines),
     }
     Ok(())
 }
@@ -165,13 +165,13 @@ pub fn progress(runs: u64) -> ProgressBar {
     ProgressBar::new(runs).with_style(style.unwrap_or_else(|_| ProgressStyle::default_bar()))
 }
 
-fn print_comparison(args: &Args, site: &SiteProcess, rows: &[Row], timelines: &[Timeline]) {
+fn print_comparison(args: &Args, rows: &[Row], timelines: &[Timeline]) {
     let flags = rows.first().map_or(0, |row| row.flags);
     let runs = match args.runs {
         1 => "1 run of each program".to_string(),
         n => format!("{n} runs of each program"),
     };
-    println!("{flags} flags, {} s a request, {runs}, site {}\n", args.latency, site.url);
+    println!("{flags} flags at {} s a request, {runs}; the median counts\n", args.latency);
     println!("{}", report::table(rows));
     print!("{}", report::outcomes(rows));
     print!("{}", report::bars(rows));

@@ -90,19 +90,13 @@ pub fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
-/// The comparison table; speedups are over the first row (sequential).
+/// The comparison table, 80 columns wide; speedups are over the first row
+/// (sequential). "at once" is the concurrency each program reported.
 pub fn table(rows: &[Row]) -> String {
     let baseline = rows.first().map_or(f64::NAN, |row| row.median);
     let mut text = format!(
-        "{:<17} {:<10} {:>11}  {:<22} {:>7} {:>8} {:>6} {:>9}\n",
-        "program",
-        "model",
-        "concurrency",
-        "time: median (min-max)",
-        "speedup",
-        "ideal",
-        "ratio",
-        "memory"
+        "{:<16} {:>7}  {:<21} {:>7} {:>8} {:>5} {:>9}\n",
+        "program", "at once", "median time (min-max)", "speedup", "ideal", "ratio", "memory"
     );
     for row in rows {
         let time = format!("{:.2} s ({:.2}-{:.2})", row.median, row.min, row.max);
@@ -113,9 +107,8 @@ pub fn table(rows: &[Row]) -> String {
             .map_or("unknown".to_string(), |bytes| format!("{:.1} MiB", mib(bytes)));
         let _ = writeln!(
             text,
-            "{:<17} {:<10} {:>11}  {:<22} {:>6.1}x {:>6.2} s {:>6} {:>9}",
+            "{:<16} {:>7}  {:<21} {:>6.1}x {:>6.2} s {:>5} {:>9}",
             row.program.name,
-            row.program.model,
             row.concurrency,
             time,
             row.speedup(baseline),
@@ -141,10 +134,19 @@ pub fn outcomes(rows: &[Row]) -> String {
             row.program.name, row.downloaded, row.not_found, row.errors
         );
         for (reason, count) in &row.error_reasons {
-            let _ = writeln!(text, "{:<17} {count:>3} x {reason}", "");
+            let _ = writeln!(text, "{:<17} {count:>3} x {}", "", shorten(reason, 56));
         }
     }
     text + "\n"
+}
+
+/// `text`, cut to `most` characters with "..." if longer: a line stays
+/// within 80 columns.
+fn shorten(text: &str, most: usize) -> String {
+    match text.char_indices().nth(most.saturating_sub(3)) {
+        Some((cut, _)) if text.chars().count() > most => format!("{}...", &text[..cut]),
+        _ => text.to_string(),
+    }
 }
 
 /// Horizontal bars, the longest 50 characters wide, eighths of a block precise.
@@ -214,5 +216,14 @@ mod tests {
         let row = Row::new(&unknown, 0.36);
         assert_eq!(row.peak_rss_bytes, None);
         assert!(table(&[row]).lines().nth(1).is_some_and(|line| line.ends_with("unknown")));
+    }
+
+    #[test]
+    fn the_table_fits_80_columns() {
+        let rows = [Row::new(&runs(SEQ, &[10.56, 10.54, 10.57], 1), 0.36)];
+        let text = table(&rows);
+        assert!(text.lines().all(|line| line.chars().count() <= 80), "{text}");
+        assert_eq!(shorten("connection reset by peer", 12), "connectio...");
+        assert_eq!(shorten("timeout", 12), "timeout");
     }
 }

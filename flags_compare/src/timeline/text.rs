@@ -79,11 +79,13 @@ fn axis(span: f64, scale: &Scale) -> String {
     let mut line = format!("{:<LABEL$}", "seconds");
     let (step, marks) = ticks(span, scale.columns / 8);
     for mark in marks.into_iter().filter(|mark| *mark < span) {
-        let at = LABEL + scale.column(mark);
-        // A label that would run into the previous one is left out.
-        if line.len() == LABEL || at > line.len() {
+        let (at, label) = (LABEL + scale.column(mark), tick_label(mark, step));
+        // A label that would run into the previous one, or off the end of
+        // the line, is left out.
+        let fits = at + label.len() <= LABEL + scale.columns;
+        if fits && (line.len() == LABEL || at > line.len()) {
             line += &" ".repeat(at - line.len());
-            line += &tick_label(mark, step);
+            line += &label;
         }
     }
     line + "\n"
