@@ -2,22 +2,23 @@
 //!
 //! A comparison has the table's figures, each program's timeline summed
 //! up, and, with `--svg`, the chart's points (the fields are documented on
-//! the types below; times are in seconds, memory in bytes):
+//! the types below; times are in seconds, memory in bytes). From real
+//! runs, spaced out and broken into lines here:
 //!
 //! ```json
 //! {"workload": {"flags": 20, "latency_s": 0.36, "runs": 3, "program_args": [],
 //!               "faults": [], "timeout_s": null},
 //!  "results": [{"program": "flags_seq", "model": "sequential", "concurrency": 1,
-//!               "median_s": 7.2612, "min_s": 7.2557, "max_s": 7.2849,
-//!               "speedup": 1.0, "ideal_s": 7.2, "ratio": 1.009,
-//!               "peak_rss_bytes": 6713344,
+//!               "median_s": 7.2435, "min_s": 7.2201, "max_s": 7.2688,
+//!               "speedup": 1.0, "ideal_s": 7.2, "ratio": 1.006,
+//!               "peak_rss_bytes": 5087232,
 //!               "downloaded": 20, "not_found": 0, "errors": 0, "error_reasons": {},
-//!               "timeline": {"run": 3, "requests": 20, "connections": 1,
-//!                            "max_in_flight": 1, "span_s": 7.2434,
-//!                            "outcomes": {"ok": 20, "not_found": 0,
-//!                                         "error_status": 0, "fault": 0}}},
+//!               "timeline": {"run": 1, "requests": 20, "connections": 1,
+//!                            "max_in_flight": 1, "span_s": 7.2339,
+//!                            "outcomes": {"error_status": 0, "fault": 0,
+//!                                         "not_found": 0, "ok": 20}}},
 //!              ...],
-//!  "chart": [{"program": "flags_seq", "flags": 20, "median_s": 7.2612,
+//!  "chart": [{"program": "flags_seq", "flags": 20, "median_s": 7.2336,
 //!             "ideal_s": 7.2, "scaled": false}, ...]}
 //! ```
 //!

@@ -114,9 +114,10 @@ pub fn run_once(exe: &Path, site: &SiteProcess, args: &[String]) -> Result<Sampl
     }
 }
 
-/// "flags_seq exited with status 2: error: unexpected argument '-x' found"
+/// "flags_seq exited with status 2: error: unexpected argument '-x' found":
+/// the first thing it said, which is what went wrong.
 fn explain(exe: &Path, status: i32, stderr: &Path) -> String {
     let stderr = fs::read_to_string(stderr).unwrap_or_default();
-    let last = stderr.lines().find(|line| !line.trim().is_empty()).unwrap_or("no message");
-    format!("{} exited with status {status}: {last}", exe.display())
+    let first = stderr.lines().find(|line| !line.trim().is_empty()).unwrap_or("no message");
+    format!("{} exited with status {status}: {first}", exe.display())
 }

@@ -78,7 +78,7 @@ impl SiteProcess {
             }
             None => {
                 // Ctrl-C in a terminal stops the site too, before it says a word.
-                let why = last_words(child);
+                let why = why_it_stopped(child);
                 interrupt::check()?;
                 Err(Failure::Error(format!("{} did not start: {why}", server.display())))
             }
@@ -106,12 +106,15 @@ fn read_start(child: &mut Child) -> Option<Start> {
     serde_json::from_str(&line).ok()
 }
 
-/// The last line the site wrote on stderr before it died, or its status.
-fn last_words(mut child: Child) -> String {
+/// The first thing the site said on stderr, which is what went wrong, or
+/// else its exit status.
+fn why_it_stopped(mut child: Child) -> String {
     let _ = child.kill();
     let status = child.wait().map(|status| status.to_string()).unwrap_or_default();
     let mut stderr = String::new();
-    child.stderr.take().map(|mut pipe| pipe.read_to_string(&mut stderr));
-    let last = stderr.lines().rev().find(|line| !line.trim().is_empty());
-    last.map_or(status, str::to_string)
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    let first = stderr.lines().find(|line| !line.trim().is_empty());
+    first.map_or(status, str::to_string)
 }
