@@ -7,9 +7,13 @@
 //! `x` a fault, for as long as it lasted.
 //!
 //! ```text
-//! seconds 0         1         2         3         4         5         6
+//! seconds 0        1         2         3         4         5         6         7
 //! flags_seq: 20 requests on 1 connection, 1 at a time, 7.23 s
-//!      #1 |==|===|==|===|===|==|===|===|==|===|===|==|===|==|===|===|==|===|
+//!      #1 |==|===|==|===|===|==|===|==|===|==|===|===|==|===|===|==|===|==|===|===
+//! flags_threadpool: 20 requests on 6 connections, up to 6 at a time, 1.44 s
+//!      #1 |==|===|===
+//!      #2 |==|===|===
+//! ...
 //! flags_async: 20 requests on 20 connections, up to 20 at a time, 0.37 s
 //! at once ####
 //! ```
