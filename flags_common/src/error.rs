@@ -6,9 +6,8 @@
 //! from the first request to the saved file, and
 //! [`DownloadStatus`](crate::DownloadStatus) sorts it the same way flags2 does.
 //!
-//! Rust's orphan rule puts the `From` conversions for each HTTP client here,
-//! next to the type; the `ureq` and `reqwest` features compile only the ones
-//! a program needs.
+//! The HTTP clients' own errors become [`Error`]s in `with_ureq` and
+//! `with_reqwest`, in the same words for the same failure.
 
 use std::{fmt, io};
 
@@ -20,11 +19,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// The server answered with a status other than 200 (404: no such flag).
     Status { code: u16, url: String },
-    /// The body was larger than [`MAX_FLAG_BYTES`](crate::http::MAX_FLAG_BYTES):
-    /// no flag is that big, so the server is not to be trusted with memory.
-    TooBig,
     /// Anything else: a refused or reset connection, a timeout, a short body,
-    /// a full disk. The text is the error with all its causes.
+    /// a page that is not a flag, a full disk. The text says what happened.
     Other(String),
 }
 
@@ -54,9 +50,6 @@ impl fmt::Display for Error {
                 let reason = reason.and_then(|status| status.canonical_reason());
                 write!(f, "HTTP error {code} - {}", reason.unwrap_or("Unknown"))
             }
-            Error::TooBig => {
-                write!(f, "body larger than {} bytes", crate::http::MAX_FLAG_BYTES)
-            }
             Error::Other(text) => f.write_str(text),
         }
     }
@@ -64,27 +57,15 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A body larger than [`MAX_FLAG_BYTES`](crate::http::MAX_FLAG_BYTES): no
+/// flag is that big, so the server is not to be trusted with memory.
+pub(crate) fn too_big() -> Error {
+    Error::Other(format!("body larger than {} MiB", crate::http::MAX_FLAG_BYTES >> 20))
+}
+
 impl From<io::Error> for Error {
     fn from(err: io::Error) -> Error {
         Error::other(&err)
-    }
-}
-
-#[cfg(feature = "ureq")]
-impl From<ureq::Error> for Error {
-    fn from(err: ureq::Error) -> Error {
-        match err {
-            ureq::Error::BodyExceedsLimit(_) => Error::TooBig,
-            err => Error::other(&err),
-        }
-    }
-}
-
-#[cfg(feature = "reqwest")]
-impl From<reqwest::Error> for Error {
-    fn from(err: reqwest::Error) -> Error {
-        // The URL is in the report already; keep the reason short.
-        Error::other(&err.without_url())
     }
 }
 

@@ -16,11 +16,8 @@
 //! const MAX_CONCUR_REQ: usize = 1;
 //!
 //! fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-//!     let download_one = |cc| {
-//!         let status = DownloadStatus::Ok; // get_flag, then save_flag
-//!         progress.show(cc, &status);
-//!         status
-//!     };
+//!     // For each code: get_flag, save_flag, then show how it went.
+//!     let download_one = |cc| progress.show(cc, DownloadStatus::Ok);
 //!     Ok(until_interrupted(&plan.cc_list).map(download_one).collect())
 //! }
 //!
@@ -40,15 +37,21 @@
 //! | [`DownloadStatus`] | `status` | how one code ended: OK, not found, or an error and its reason |
 //! | [`save_flag`] | `save` | writes `downloaded/BR.gif`, atomically |
 //! | [`Result`], [`Error`] | `error` | every failure, from the first request to the saved file |
-//! | [`http`] | `http` | what an answer must be to count as a flag |
+//! | `with_ureq::Client`, `with_reqwest::Client` | `with_ureq`, `with_reqwest` | each program's HTTP client, built once and shared: `client.get(url)` |
+//! | [`http::Answer`] | `http` | a whole 200 answer; `.gif()` checks that it is a flag |
 //!
 //! And behind them: `cli` (the command line), `countries` (POP20 and the
 //! codes of `-a` and `-e`), `site` (the `-s` sites, built in or not),
-//! `report` (flags2's reports, or JSON), `console` (printing that never
-//! panics). Modules use each other directly; this file only maps them.
+//! `report` (flags2's reports, or JSON), [`console`] (printing that never
+//! panics, for the examples too). Modules use each other directly; this file
+//! only maps them.
+
+// Built alone (`cargo build -p flags_common`), with neither client, the
+// rules that only the clients follow are not used.
+#![cfg_attr(not(any(feature = "ureq", feature = "reqwest")), allow(dead_code))]
 
 mod cli;
-mod console;
+pub mod console;
 mod countries;
 mod error;
 pub mod http;
@@ -60,6 +63,10 @@ mod run;
 mod save;
 mod site;
 mod status;
+#[cfg(feature = "reqwest")]
+pub mod with_reqwest;
+#[cfg(feature = "ureq")]
+pub mod with_ureq;
 
 pub use countries::{POP20_CC, parse_cc};
 pub use error::{Error, Result};

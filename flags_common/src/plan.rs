@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::http::Credentials;
+
 /// What to download, from where, how many at once: flags2's
 /// `download_many(cc_list, base_url, verbose, concur_req)` arguments, decided
 /// by [`main`](crate::main) from the command line. (flags2's `verbose` lives
@@ -17,4 +19,7 @@ pub struct Plan {
     pub concur_req: usize,
     /// How long one request may take, first byte to last (`--timeout`).
     pub timeout: Duration,
+    /// The user and password of a `-s http://user:password@host/...` URL,
+    /// which the clients send to that site; `base_url` has them no more.
+    pub credentials: Option<Credentials>,
 }

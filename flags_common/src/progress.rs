@@ -3,7 +3,8 @@
 
 use std::io::{self, IsTerminal};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use console::Term;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
 use crate::console::{say, warn};
 use crate::status::DownloadStatus;
@@ -49,10 +50,11 @@ impl Progress {
         Progress { style }
     }
 
-    /// Shows how one code ended, as it ends: flags.py's
-    /// `print(cc, end=' ', flush=True)`, or flags2's `print(cc, msg)`.
-    pub fn show(&self, cc: &str, status: &DownloadStatus) {
-        match (&self.style, status) {
+    /// Shows how one code ended, as it ends (flags.py's
+    /// `print(cc, end=' ', flush=True)`, or flags2's `print(cc, msg)`), and
+    /// hands the status back.
+    pub fn show(&self, cc: &str, status: DownloadStatus) -> DownloadStatus {
+        match (&self.style, &status) {
             (Style::Codes, DownloadStatus::Ok) => say(format_args!("{cc} ")),
             (Style::Verbose, DownloadStatus::Ok) => say(format_args!("{cc} OK\n")),
             (Style::Verbose, DownloadStatus::NotFound(url)) => {
@@ -64,6 +66,7 @@ impl Progress {
             (Style::Bar(bar), _) => bar.inc(1),
             (Style::Codes | Style::Quiet, _) => {}
         }
+        status
     }
 
     /// Prints a notice on stderr on a line of its own: through the bar (which
@@ -103,9 +106,54 @@ impl Progress {
     }
 }
 
-/// `████████░░░░ 236/676 flags, 2s`, or `None` where it could not be drawn.
+/// `████████░░░░ 236/676 flags, 2s`, or `None` where it could not be drawn
+/// (indicatif hides bars where stderr is no terminal, or `TERM=dumb`).
 fn bar(len: usize) -> Option<ProgressBar> {
     let style = ProgressStyle::with_template("{bar:40} {pos}/{len} flags, {elapsed}").ok()?;
     let bar = ProgressBar::new(len as u64).with_style(style);
-    (!bar.is_hidden()).then_some(bar)
+    if bar.is_hidden() {
+        return None;
+    }
+    bar.set_draw_target(ProgressDrawTarget::term_like(Box::new(Narrower(Term::stderr()))));
+    Some(bar)
+}
+
+/// The terminal, two columns narrower. indicatif fills the bar's line with
+/// spaces to the last column, so the `^C` that the terminal echoes when
+/// Ctrl-C is pressed would wrap to a new line, and the bar, cleared there,
+/// would stay on screen above the Ctrl-C notice.
+#[derive(Debug)]
+struct Narrower(Term);
+
+impl TermLike for Narrower {
+    fn width(&self) -> u16 {
+        TermLike::width(&self.0).saturating_sub(2)
+    }
+    fn height(&self) -> u16 {
+        TermLike::height(&self.0)
+    }
+    fn move_cursor_up(&self, n: usize) -> io::Result<()> {
+        TermLike::move_cursor_up(&self.0, n)
+    }
+    fn move_cursor_down(&self, n: usize) -> io::Result<()> {
+        TermLike::move_cursor_down(&self.0, n)
+    }
+    fn move_cursor_right(&self, n: usize) -> io::Result<()> {
+        TermLike::move_cursor_right(&self.0, n)
+    }
+    fn move_cursor_left(&self, n: usize) -> io::Result<()> {
+        TermLike::move_cursor_left(&self.0, n)
+    }
+    fn write_line(&self, s: &str) -> io::Result<()> {
+        TermLike::write_line(&self.0, s)
+    }
+    fn write_str(&self, s: &str) -> io::Result<()> {
+        TermLike::write_str(&self.0, s)
+    }
+    fn clear_line(&self) -> io::Result<()> {
+        TermLike::clear_line(&self.0)
+    }
+    fn flush(&self) -> io::Result<()> {
+        TermLike::flush(&self.0)
+    }
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::console::{say, warn};
 use crate::countries::ALL_CC;
+use crate::interrupt;
 use crate::plan::Plan;
 use crate::status::Counter;
 
@@ -33,7 +34,12 @@ pub(crate) fn initial_report(label: &str, plan: &Plan) {
 /// when anything went wrong; without `-v`, the errors' reasons on stderr.
 pub(crate) fn final_report(counter: &Counter, plan: &Plan, elapsed: Duration, verbose: bool) {
     let mut text = String::new();
-    let _ = write_report(&mut text, counter, plan.cc_list.len(), elapsed);
+    // After a stop signal, the codes that were never tried are said too.
+    let skipped = match interrupt::stop_signal() {
+        Some(_) => plan.cc_list.len().saturating_sub(counter.total()),
+        None => 0,
+    };
+    let _ = write_report(&mut text, counter, skipped, elapsed);
     say(format_args!("{text}"));
     if !verbose && !counter.errors.is_empty() {
         warn(format_args!("Errors by reason (-v shows each code):"));
@@ -46,10 +52,7 @@ pub(crate) fn final_report(counter: &Counter, plan: &Plan, elapsed: Duration, ve
 }
 
 fn write_report(
-    text: &mut String,
-    counter: &Counter,
-    planned: usize,
-    elapsed: Duration,
+    text: &mut String, counter: &Counter, skipped: usize, elapsed: Duration,
 ) -> fmt::Result {
     writeln!(text, "{} downloads in {:.2}s", counter.ok, elapsed.as_secs_f64())?;
     if counter.not_found > 0 {
@@ -59,7 +62,6 @@ fn write_report(
     if errors > 0 {
         writeln!(text, "{errors:3} errors.")?;
     }
-    let skipped = planned.saturating_sub(counter.total());
     if skipped > 0 {
         writeln!(text, "{skipped:3} not attempted: interrupted.")?;
     }
@@ -111,16 +113,16 @@ pub(crate) fn json_report(report: &JsonReport) {
 mod tests {
     use super::*;
 
-    fn report(counter: &Counter, planned: usize) -> String {
+    fn report(counter: &Counter, skipped: usize) -> String {
         let mut text = String::new();
-        let _ = write_report(&mut text, counter, planned, Duration::from_millis(7180));
+        let _ = write_report(&mut text, counter, skipped, Duration::from_millis(7180));
         text
     }
 
     #[test]
     fn example_20_1_when_all_went_well() {
         let counter = Counter { ok: 20, ..Counter::default() };
-        assert_eq!(report(&counter, 20), "20 downloads in 7.18s\n");
+        assert_eq!(report(&counter, 0), "20 downloads in 7.18s\n");
     }
 
     #[test]
@@ -129,7 +131,7 @@ mod tests {
         let counter = Counter { ok: 5, not_found: 9, errors };
         let expected =
             "5 downloads in 7.18s\n  9 not found.\n  6 errors.\n  4 not attempted: interrupted.\n";
-        assert_eq!(report(&counter, 24), expected);
+        assert_eq!(report(&counter, 4), expected);
     }
 
     #[test]
@@ -139,6 +141,7 @@ mod tests {
             base_url: "http://h".into(),
             concur_req: 1,
             timeout: Duration::ZERO,
+            credentials: None,
         };
         let none_found = Counter { not_found: 2, ..Counter::default() };
         assert!(nothing_found(&none_found, &plan(&["BR", "ZZ"])));

@@ -30,9 +30,7 @@ const REMOTE_CONCUR_REQ: usize = 20;
 /// `default_concur_req` is used when `-m` is not given; `max_concur_req`
 /// bounds it (1 for the sequential program): flags2's two constants.
 pub fn main(
-    download_many: DownloadMany,
-    default_concur_req: usize,
-    max_concur_req: usize,
+    download_many: DownloadMany, default_concur_req: usize, max_concur_req: usize,
 ) -> ExitCode {
     let args = cli::parse(default_concur_req, max_concur_req);
     run(&args, download_many, (default_concur_req, max_concur_req)).unwrap_or_else(|err| {
@@ -42,9 +40,7 @@ pub fn main(
 }
 
 fn run(
-    args: &Args,
-    download_many: DownloadMany,
-    (default, max): (usize, usize),
+    args: &Args, download_many: DownloadMany, (default, max): (usize, usize),
 ) -> Result<ExitCode> {
     let cc_list = expand_cc_args(args.every, args.all, &args.cc, args.limit.unwrap_or(usize::MAX));
     let default = if args.server.is_remote() { default.min(REMOTE_CONCUR_REQ) } else { default };
@@ -57,7 +53,13 @@ fn run(
             warn(format_args!("{line}"));
         }
     })?;
-    let plan = Plan { cc_list, base_url: site.url.clone(), concur_req, timeout: args.timeout };
+    let plan = Plan {
+        cc_list,
+        base_url: site.url.clone(),
+        concur_req,
+        timeout: args.timeout,
+        credentials: site.credentials.clone(),
+    };
     let progress = Progress::new(plan.cc_list.len(), args.verbose, args.json);
     interrupt::install(progress.clone());
     if args.verbose {

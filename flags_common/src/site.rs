@@ -10,6 +10,8 @@ use std::{io, time::Duration};
 use flags_server::{Config, Site};
 use url::Url;
 
+use crate::http::Credentials;
+
 /// The book's real site (REMOTE).
 pub const REMOTE_URL: &str = "https://www.fluentpython.com/data/flags";
 
@@ -28,13 +30,15 @@ pub(crate) struct Server {
 enum Target {
     /// A site this program starts, and what it is like.
     BuiltIn(Config, &'static str),
-    /// A site somewhere else, and what to know about it.
-    Url(String, &'static str),
+    /// A site somewhere else, what to know about it, and the credentials
+    /// its URL had.
+    Url(String, &'static str, Option<Credentials>),
 }
 
 /// A site ready to answer; a built-in one runs as long as this lives.
 pub(crate) struct RunningSite {
     pub url: String,
+    pub credentials: Option<Credentials>,
     _site: Option<Site>,
 }
 
@@ -51,8 +55,13 @@ impl Server {
             "LOCAL" => server("LOCAL", Target::BuiltIn(Config::default(), "built in, no latency")),
             "DELAY" => server("DELAY", Target::BuiltIn(slow(0.0), "built in, 0.5-5 s a request")),
             "ERROR" => server("ERROR", Target::BuiltIn(slow(0.25), "built in, slow, 25% errors")),
-            "REMOTE" => server("REMOTE", Target::Url(REMOTE_URL.to_string(), "on the internet")),
-            _ => server("CUSTOM", Target::Url(parse_url(arg)?, "given with -s")),
+            "REMOTE" => {
+                server("REMOTE", Target::Url(REMOTE_URL.to_string(), "on the internet", None))
+            }
+            _ => {
+                let (url, credentials) = parse_url(arg)?;
+                server("CUSTOM", Target::Url(url, "given with -s", credentials))
+            }
         }
     }
 
@@ -64,15 +73,15 @@ impl Server {
     /// Starts the built-in site if this is one. `announce` is told which
     /// site is used, in one line: `SIMULATED site: http://... (built in, ...)`.
     pub fn start(&self, announce: impl FnOnce(&str)) -> io::Result<RunningSite> {
-        let (url, site, about) = match &self.target {
-            Target::Url(url, about) => (url.clone(), None, about),
+        let (url, credentials, site, about) = match &self.target {
+            Target::Url(url, about, credentials) => (url.clone(), credentials.clone(), None, about),
             Target::BuiltIn(config, about) => {
                 let site = Site::start(config.clone())?;
-                (site.base_url(), Some(site), about)
+                (site.base_url(), None, Some(site), about)
             }
         };
         announce(&format!("{} site: {url} ({about})", self.label));
-        Ok(RunningSite { url, _site: site })
+        Ok(RunningSite { url, credentials, _site: site })
     }
 }
 
@@ -84,10 +93,11 @@ fn slow(error_rate: f64) -> Config {
 
 /// Accepts an `http://` or `https://` URL with a host, and a port from 1 to
 /// 65535 if it has one; drops a trailing `/`. A `?query` or `#fragment`
-/// would end up in the middle of every flag's URL, so it is refused.
-fn parse_url(arg: &str) -> Result<String, String> {
+/// would end up in the middle of every flag's URL, so it is refused. A user
+/// and password are taken out, to be sent but never printed.
+fn parse_url(arg: &str) -> Result<(String, Option<Credentials>), String> {
     let usage = || format!("must be one of {LABELS} or an http(s):// URL");
-    let url = Url::parse(arg).map_err(|err| match err {
+    let mut url = Url::parse(arg).map_err(|err| match err {
         url::ParseError::InvalidPort => "the port of a URL must be from 1 to 65535".to_string(),
         _ => usage(),
     })?;
@@ -100,7 +110,8 @@ fn parse_url(arg: &str) -> Result<String, String> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err("a base URL cannot have a ?query or a #fragment".to_string());
     }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    let credentials = Credentials::take_from(&mut url)?;
+    Ok((url.as_str().trim_end_matches('/').to_string(), credentials))
 }
 
 #[cfg(test)]
@@ -116,6 +127,11 @@ mod tests {
     #[test]
     fn urls_must_be_http_with_a_port_that_exists() {
         let url = |arg| Server::parse(arg).map(|s| s.start(|_| {}).map(|r| r.url));
+        let secret = url("http://user:pa%3Ass@127.0.0.1:8001/flags");
+        assert_eq!(
+            secret.ok().and_then(Result::ok).as_deref(),
+            Some("http://127.0.0.1:8001/flags")
+        );
         let parsed = url("http://127.0.0.1:8001/flags/");
         assert_eq!(
             parsed.ok().and_then(Result::ok).as_deref(),

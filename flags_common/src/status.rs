@@ -80,7 +80,10 @@ mod tests {
         assert!(matches!(DownloadStatus::from(Ok(())), DownloadStatus::Ok));
         assert!(matches!(status(404), DownloadStatus::NotFound(url) if url.ends_with("xx.gif")));
         assert!(matches!(status(500), DownloadStatus::Error(_)));
-        assert!(matches!(DownloadStatus::from(Err(Error::TooBig)), DownloadStatus::Error(_)));
+        let too_big = DownloadStatus::from(Err(crate::error::too_big()));
+        assert!(
+            matches!(too_big, DownloadStatus::Error(err) if err.to_string() == "body larger than 4 MiB")
+        );
     }
 
     #[test]

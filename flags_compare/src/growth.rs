@@ -28,11 +28,7 @@ const SIZES: [(usize, Option<&str>); 3] = [(20, None), (194, Some("-a")), (676, 
 
 /// Measures the points of each program the table measured.
 pub fn measure(
-    args: &Args,
-    programs: &Programs,
-    workload: &Workload,
-    rows: &[Row],
-    progress: &ProgressBar,
+    args: &Args, programs: &Programs, workload: &Workload, rows: &[Row], progress: &ProgressBar,
 ) -> Result<Vec<Series>, Failure> {
     let series = |row: &Row| {
         let point = |size| point(args, programs, workload, row, size, progress);
@@ -44,12 +40,8 @@ pub fn measure(
 
 /// One point, at `--latency` or quicker and scaled.
 fn point(
-    args: &Args,
-    programs: &Programs,
-    workload: &Workload,
-    table_row: &Row,
-    (flags, size_arg): (usize, Option<&str>),
-    progress: &ProgressBar,
+    args: &Args, programs: &Programs, workload: &Workload, table_row: &Row,
+    (flags, size_arg): (usize, Option<&str>), progress: &ProgressBar,
 ) -> Result<Point, Failure> {
     let concurrency = expected_concurrency(table_row, args.max_req, flags);
     let ideal = report::ideal(flags, concurrency, args.latency);

@@ -142,10 +142,7 @@ pub struct SweepStep {
 
 /// The comparison as JSON text.
 pub fn comparison(
-    args: &Args,
-    rows: &[Row],
-    timelines: &[Timeline],
-    chart: Option<&[Series]>,
+    args: &Args, rows: &[Row], timelines: &[Timeline], chart: Option<&[Series]>,
 ) -> String {
     let baseline = rows.first().map(|row| row.median);
     let results = rows.iter().zip(timelines);

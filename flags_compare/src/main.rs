@@ -159,10 +159,7 @@ struct Measured {
 
 /// The table's runs of each program, then the chart's points if asked.
 fn measure_all(
-    args: &Args,
-    programs: &Programs,
-    site: &SiteProcess,
-    workload: &Workload,
+    args: &Args, programs: &Programs, site: &SiteProcess, workload: &Workload,
     progress: &ProgressBar,
 ) -> Result<Measured, Failure> {
     let measure = |program| {

@@ -68,11 +68,7 @@ impl Runs {
 
 /// Runs `program` `runs` times on the workload, one run after another.
 pub fn repeat(
-    runs: u32,
-    program: Program,
-    exe: &Path,
-    site: &SiteProcess,
-    args: &[String],
+    runs: u32, program: Program, exe: &Path, site: &SiteProcess, args: &[String],
     progress: &ProgressBar,
 ) -> Result<Runs, Failure> {
     progress.set_message(format!("{} {}", program.name, args.join(" ")));

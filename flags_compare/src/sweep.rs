@@ -21,10 +21,7 @@ type Step = (u32, Vec<(Row, Timeline)>);
 /// Runs the thread pool and the async program at each `-m` and prints the
 /// results, as a table or as JSON.
 pub fn sweep(
-    args: &Args,
-    programs: &Programs,
-    site: &SiteProcess,
-    workload: &Workload,
+    args: &Args, programs: &Programs, site: &SiteProcess, workload: &Workload,
 ) -> Result<(), Failure> {
     let progress = progress(args.sweep.len() as u64 * 2 * u64::from(args.runs));
     let steps = args.sweep.iter().map(|&max_req| {

@@ -89,8 +89,7 @@ impl Body for Pieces {
     type Error = io::Error;
 
     fn poll_frame(
-        self: Pin<&mut Self>,
-        context: &mut Context<'_>,
+        self: Pin<&mut Self>, context: &mut Context<'_>,
     ) -> Poll<Option<io::Result<Frame<Bytes>>>> {
         let this = self.get_mut();
         if this.left == 0 && this.then_fail && !this.paused {

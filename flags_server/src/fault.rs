@@ -70,10 +70,7 @@ impl Fault {
     /// The broken answer for `file` (served as `content_type` at `path`), or
     /// `None` for the faults that send nothing at all: hang and reset.
     pub(crate) fn answer(
-        &self,
-        file: &'static [u8],
-        content_type: &'static str,
-        path: &str,
+        &self, file: &'static [u8], content_type: &'static str, path: &str,
     ) -> Option<Response<Pieces>> {
         let response = match self {
             Fault::Hang | Fault::Reset => return None,

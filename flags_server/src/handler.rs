@@ -46,8 +46,7 @@ pub(crate) struct Handler {
 impl Handler {
     /// Answer one request (hyper's service function).
     pub(crate) async fn handle(
-        self,
-        request: Request<Incoming>,
+        self, request: Request<Incoming>,
     ) -> Result<Response<Pieces>, Infallible> {
         if request.uri().path() == RECORDS_PATH {
             return Ok(records::answer(&self.recorder, &request));
@@ -73,9 +72,7 @@ impl Handler {
     }
 
     async fn respond(
-        &self,
-        request: &Request<Incoming>,
-        exchange: &mut Exchange,
+        &self, request: &Request<Incoming>, exchange: &mut Exchange,
     ) -> Response<Pieces> {
         let method = request.method();
         if method != Method::GET && method != Method::HEAD {
@@ -109,11 +106,7 @@ impl Handler {
 
     /// Answer as `fault` says, instead of with `file`.
     async fn inject(
-        &self,
-        fault: Fault,
-        file: &'static [u8],
-        content_type: &'static str,
-        path: &str,
+        &self, fault: Fault, file: &'static [u8], content_type: &'static str, path: &str,
         exchange: &mut Exchange,
     ) -> Response<Pieces> {
         let answer = fault.answer(file, content_type, path);

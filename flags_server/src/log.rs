@@ -22,11 +22,7 @@ const PATH_WIDTH: usize = 32;
 
 /// Who asked for what: `127.0.0.1:40312 #1 GET /flags/br/br.gif [BR]`.
 pub(crate) fn request(
-    peer: SocketAddr,
-    connection: u64,
-    method: &str,
-    target: &str,
-    code: Option<&str>,
+    peer: SocketAddr, connection: u64, method: &str, target: &str, code: Option<&str>,
 ) -> String {
     let code = code.map(|cc| format!(" [{cc}]")).unwrap_or_default();
     format!("{peer} #{connection} {method} {}{code}", shorten(target))
@@ -34,10 +30,7 @@ pub(crate) fn request(
 
 /// The whole line: the request, the delay, and the outcome.
 pub(crate) fn answered(
-    request: &str,
-    delay: Duration,
-    status: Option<StatusCode>,
-    fault: Option<&str>,
+    request: &str, delay: Duration, status: Option<StatusCode>, fault: Option<&str>,
 ) -> String {
     let outcome = match (status, fault) {
         (Some(status), None) => reason(status),

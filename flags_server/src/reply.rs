@@ -11,9 +11,7 @@ use crate::body::Pieces;
 
 /// A response with Content-Type and Content-Length set.
 pub(crate) fn response(
-    status: StatusCode,
-    content_type: HeaderValue,
-    body: Pieces,
+    status: StatusCode, content_type: HeaderValue, body: Pieces,
 ) -> Response<Pieces> {
     let length = HeaderValue::from(body.len());
     let mut response = Response::new(body);

@@ -70,10 +70,7 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
 /// caller bounds it by dropping this future, which leaves the connection
 /// tasks to their runtime. Accept errors are reported and retried.
 pub async fn serve(
-    listener: TcpListener,
-    config: Config,
-    recorder: Arc<Recorder>,
-    stop: impl Future<Output = ()>,
+    listener: TcpListener, config: Config, recorder: Arc<Recorder>, stop: impl Future<Output = ()>,
 ) {
     let config = Arc::new(config);
     // Every connection task holds a receiver: `send` asks them all to

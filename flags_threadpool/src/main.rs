@@ -15,83 +15,52 @@
 //!
 //! Compare it with flags_seq's `main.rs`: only `download_many` changed.
 
+use std::iter;
+use std::panic::resume_unwind;
 use std::process::ExitCode;
 use std::sync::{LazyLock, Mutex, PoisonError};
-use std::thread::{self, ScopedJoinHandle};
-use std::{iter, panic};
+use std::thread;
 
-use flags_common::http::{MAX_FLAG_BYTES, check_status};
+use flags_common::with_ureq::Client;
 use flags_common::{DownloadStatus, Plan, Progress, Result, save_flag, until_interrupted};
-use ureq::Agent;
 
 /// flags2's constants. The default is `ThreadPoolExecutor()`'s own size,
 /// `min(32, cores + 4)`, which Python too works out when the program starts.
 static DEFAULT_CONCUR_REQ: LazyLock<usize> = LazyLock::new(|| {
-    let cores = thread::available_parallelism().map_or(1, |n| n.get());
-    (cores + 4).min(32)
+    thread::available_parallelism().map_or(1, |n| n.get()).saturating_add(4).min(32)
 });
 const MAX_CONCUR_REQ: usize = 1000;
 
-/// GETs one flag, like flags.py's `httpx.get(url)` and `raise_for_status()`.
-fn get_flag(agent: &Agent, base_url: &str, cc: &str) -> Result<Vec<u8>> {
+/// flags.py's `get_flag`: GET the flag, fail unless the answer is a GIF.
+fn get_flag(client: &Client, base_url: &str, cc: &str) -> Result<Vec<u8>> {
     let cc = cc.to_lowercase();
-    let url = format!("{base_url}/{cc}/{cc}.gif");
-    let mut resp = agent.get(&url).call()?;
-    // Read the answer whole (the limit guards against a runaway body), even
-    // a 404's, so that the next request can reuse the connection.
-    let image = resp.body_mut().with_config().limit(MAX_FLAG_BYTES).read_to_vec()?;
-    check_status(resp.status().as_u16(), &url)?;
-    Ok(image)
+    client.get(&format!("{base_url}/{cc}/{cc}.gif"))?.gif()
 }
 
 /// Downloads and saves one flag, and shows how it went.
-fn download_one(agent: &Agent, cc: &str, plan: &Plan, progress: &Progress) -> DownloadStatus {
-    let image = get_flag(agent, &plan.base_url, cc);
+fn download_one(client: &Client, cc: &str, plan: &Plan, progress: &Progress) -> DownloadStatus {
+    let image = get_flag(client, &plan.base_url, cc);
     let saved = image.and_then(|image| save_flag(&image, &format!("{cc}.gif")));
-    let status = DownloadStatus::from(saved);
-    progress.show(cc, &status);
-    status
+    progress.show(cc, DownloadStatus::from(saved))
 }
 
 /// Python's `executor.map(download_one, sorted(cc_list))`: `concur_req`
-/// scoped threads pull codes from one shared queue until it runs dry. Scoped
-/// threads may borrow `agent`, `plan` and `progress`, and all have ended when
+/// threads take codes from one queue until it runs dry. Scoped threads may
+/// borrow `client`, `queue`, `plan` and `progress`, and have all ended when
 /// `scope` returns, like leaving the executor's `with` block.
 fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-    let agent = new_agent(plan);
+    let client = Client::new(plan);
     let queue = Mutex::new(until_interrupted(&plan.cc_list));
-    thread::scope(|scope| {
-        let worker = || worker(&agent, &queue, plan, progress);
-        let workers: Vec<_> = (0..plan.concur_req).map(|_| scope.spawn(worker)).collect();
-        Ok(workers.into_iter().flat_map(join).collect())
-    })
-}
-
-/// One thread of the pool: take the next code from the queue (holding the
-/// lock for that only, not during the download), download it, repeat.
-fn worker<'a>(
-    agent: &Agent,
-    queue: &Mutex<impl Iterator<Item = &'a str>>,
-    plan: &Plan,
-    progress: &Progress,
-) -> Vec<DownloadStatus> {
+    // Lock the queue just to take the next code, not during the download.
     let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
-    iter::from_fn(next).map(|cc| download_one(agent, cc, plan, progress)).collect()
-}
-
-/// A worker's statuses; a panic in it is re-raised, as `executor.map` re-raises.
-fn join(worker: ScopedJoinHandle<Vec<DownloadStatus>>) -> Vec<DownloadStatus> {
-    worker.join().unwrap_or_else(|panic| panic::resume_unwind(panic))
-}
-
-/// One `Agent` for the whole run, shared by the threads: it keeps a connection
-/// alive per thread, where a client per request would reconnect every time.
-fn new_agent(plan: &Plan) -> Agent {
-    let config = Agent::config_builder()
-        .timeout_global(Some(plan.timeout))
-        .http_status_as_error(false) // get_flag checks, after reading the body
-        .max_idle_connections_per_host(plan.concur_req);
-    config.build().into()
+    let worker =
+        || iter::from_fn(next).map(|cc| download_one(&client, cc, plan, progress)).collect();
+    thread::scope(|scope| {
+        let workers: Vec<_> = (0..plan.concur_req).map(|_| scope.spawn(worker)).collect();
+        // Joining raises a worker's panic again, as `executor.map` re-raises.
+        let joined: thread::Result<Vec<Vec<_>>> = workers.into_iter().map(|w| w.join()).collect();
+        Ok(joined.unwrap_or_else(|panic| resume_unwind(panic)).into_iter().flatten().collect())
+    })
 }
 
 fn main() -> ExitCode {

@@ -207,7 +207,7 @@ fn every_code_with_a_limit() {
         .take(30)
         .collect();
     let stats = site.stats();
-    let mut paths = stats.paths;
+    let mut paths = stats.paths();
     paths.sort();
     let urls: Vec<String> = expected.iter().map(|cc| flag_path(cc)).collect();
     assert_eq!(paths, urls);

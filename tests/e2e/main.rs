@@ -6,14 +6,21 @@
 //! - `models`: what differs between the programs, their concurrency;
 //! - `cli`: the command line and the reports, which the three share, so
 //!   each is tested once, on one program;
-//! - `faults`: broken and hostile servers, on all three programs, since each
-//!   HTTP client meets them its own way;
-//! - `signals`: Ctrl-C and friends, on all three.
+//! - `faults` and `hostile`: broken and hostile servers, disks and command
+//!   lines, on all three programs, since each HTTP client meets them its own
+//!   way (`canned` serves the answers flags_server never gives);
+//! - `signals`: Ctrl-C and friends, on all three;
+//! - `examples`: flags3 (threads and futures) and Example 20-6's futures;
+//! - `terminal`: the progress display in a real terminal (tmux).
 
+mod canned;
 mod programs;
 mod support;
 
 mod cli;
+mod examples;
 mod faults;
+mod hostile;
 mod models;
 mod signals;
+mod terminal;

@@ -1,9 +1,9 @@
 //! The workspace's programs, built for the tests that run them.
 //!
 //! Cargo hands an integration test the path of its own package's binaries
-//! only, and the end-to-end tests run all of them. So they ask Cargo to build
-//! the programs (a no-op when nothing changed) into the folder that holds the
-//! test itself, with the same profile, and run them from there.
+//! only, and the end-to-end tests run all of them, and the examples. So they
+//! ask Cargo to build them (a no-op when nothing changed) into the folder
+//! that holds the test itself, with the same profile, and run them from there.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,10 +12,15 @@ use std::sync::OnceLock;
 /// The packages whose binaries the tests run.
 const PACKAGES: [&str; 4] = ["flags_seq", "flags_threadpool", "flags_async", "flags_server"];
 
-/// The path of a program's binary, built and up to date.
+/// The path of a program's binary, or of an example's, built and up to date.
 pub fn exe(name: &str) -> PathBuf {
     static BIN_DIR: OnceLock<PathBuf> = OnceLock::new();
-    BIN_DIR.get_or_init(build).join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+    let dir = BIN_DIR.get_or_init(build);
+    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    match dir.join(&file) {
+        program if program.exists() => program,
+        _ => dir.join("examples").join(file),
+    }
 }
 
 /// Builds the programs once per test process; returns their folder.
@@ -29,7 +34,7 @@ fn build() -> PathBuf {
     };
     let packages = PACKAGES.iter().flat_map(|name| ["-p", name]);
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--profile", profile])
+        .args(["build", "--quiet", "--bins", "--examples", "--profile", profile])
         .args(packages)
         .status();
     assert!(status.is_ok_and(|status| status.success()), "cargo build of the programs");

@@ -1,36 +1,108 @@
 //! Stopping a run with a real signal, as a terminal or `kill` sends it.
+//! (Unix only: the tests send them with `kill`.)
+#![cfg(unix)]
 
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::support::*;
 
-/// Starts `program` on all 194 flags against a slow site, sends `signal`
-/// after 0.7 s, and returns the finished run and the requests the site saw.
-fn stop_with(program: Program, signal: &str) -> (Run, usize) {
-    let site = site(Config::with_latency(0.2, 0.0));
-    let dir = tempfile::tempdir().expect("a temporary directory");
+/// Starts `program` on all 194 flags against a slow site, with its output
+/// piped (or closed), and returns it once it is well under way.
+fn start(program: Program, site: &Site, dir: &tempfile::TempDir, output: Stdio) -> Child {
     let mut command = command(program, &["-a", "-m", "4", "-s", &site.base_url()], dir.path());
-    let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start");
+    let child = command.stdout(Stdio::piped()).stderr(output).spawn().expect("start");
     std::thread::sleep(Duration::from_millis(700));
+    child
+}
+
+fn kill(child: &Child, signal: &str) {
     let kill = Command::new("kill").args([signal, &child.id().to_string()]).status();
     assert!(kill.is_ok_and(|status| status.success()), "send {signal}");
+}
+
+/// Sends `signal` mid-run and checks the orderly stop: no new request, the
+/// partial report, only complete flags left, 128 + the signal's number.
+fn stops_cleanly(program: Program, signal: &str, status: i32, notice: &str) {
+    let site = site(Config::with_latency(0.2, 0.0));
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let child = start(program, &site, &dir, Stdio::piped());
+    kill(&child, signal);
     let run = finished(child.wait_with_output().expect("wait"), dir);
-    (run, site.stats().requests)
+    assert_eq!(run.status, Some(status), "{}", run.describe());
+    let last = run.stdout.lines().last().unwrap_or_default();
+    assert!(last.ends_with("not attempted: interrupted."), "{}", run.describe());
+    let requests = site.stats().requests;
+    assert!(requests < 194, "stopped starting requests ({requests})");
+    let saved = run.saved();
+    let codes: Vec<&str> = saved.keys().filter_map(|name| name.strip_suffix(".gif")).collect();
+    assert!(!codes.is_empty(), "in-flight downloads finished");
+    run.assert_saved_exactly(&codes);
+    assert!(run.stderr.contains(notice), "{notice:?}\n{}", run.stderr);
 }
 
 #[test]
 fn ctrl_c_stops_cleanly_with_a_partial_report() {
+    let notice = "Ctrl-C: finishing the downloads in flight (Ctrl-C again to quit now)";
+    on_every_program(|program| stops_cleanly(program, "-INT", 130, notice));
+}
+
+#[test]
+fn sigterm_and_sighup_stop_like_ctrl_c() {
     on_every_program(|program| {
-        let (run, requests) = stop_with(program, "-INT");
+        let notice = "SIGTERM: finishing the downloads in flight (send it again to quit now)";
+        stops_cleanly(program, "-TERM", 143, notice);
+        stops_cleanly(program, "-HUP", 129, "SIGHUP: finishing the downloads in flight");
+    });
+}
+
+#[test]
+fn a_second_ctrl_c_quits_at_once_leaving_only_whole_flags() {
+    on_every_program(|program| {
+        let site = site(Config::with_latency(0.3, 0.0));
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let child = start(program, &site, &dir, Stdio::piped());
+        kill(&child, "-INT");
+        std::thread::sleep(Duration::from_millis(50));
+        kill(&child, "-INT");
+        let run = finished(child.wait_with_output().expect("wait"), dir);
         assert_eq!(run.status, Some(130), "{}", run.describe());
-        let last = run.stdout.lines().last().unwrap_or_default();
-        assert!(last.ends_with("not attempted: interrupted."), "{}", run.describe());
-        assert!(requests < 194, "stopped starting requests ({requests})");
+        assert!(
+            run.stderr.ends_with("Stopped at once: the flags in downloaded/ are all complete.\n")
+        );
         let saved = run.saved();
         let codes: Vec<&str> = saved.keys().filter_map(|name| name.strip_suffix(".gif")).collect();
-        assert!(!codes.is_empty(), "in-flight downloads finished");
         run.assert_saved_exactly(&codes);
-        assert!(run.stderr.contains("Ctrl-C: finishing the downloads in flight"), "{}", run.stderr);
     });
+}
+
+#[test]
+fn signals_work_with_output_closed() {
+    on_every_program(|program| {
+        // Every answer takes an hour: only the second Ctrl-C can end this run.
+        let site = site(Config::with_latency(3600.0, 0.0));
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut child = start(program, &site, &dir, Stdio::piped());
+        drop((child.stdout.take(), child.stderr.take())); // as `2>&1 | head -c 0` would
+        kill(&child, "-INT");
+        std::thread::sleep(Duration::from_millis(50));
+        kill(&child, "-INT");
+        let status = wait_or_kill(&mut child, Duration::from_secs(20));
+        assert_eq!(status, Some(130), "no panic (101), and the second Ctrl-C still works");
+    });
+}
+
+/// The child's exit status, or `None` if it was still running after `time`
+/// (then it is killed, so that the test ends).
+fn wait_or_kill(child: &mut Child, time: Duration) -> Option<i32> {
+    let deadline = std::time::Instant::now() + time;
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
 }

@@ -109,9 +109,8 @@ pub fn site(config: Config) -> Site {
 
 /// A site with a small latency, so that concurrent requests overlap.
 pub fn slow_site(faults: &[(&str, Fault)]) -> Site {
-    let mut config = Config::with_latency(0.05, 0.0);
-    config.faults = faults.iter().map(|(cc, fault)| (cc.to_string(), *fault)).collect();
-    site(config)
+    let config = Config::with_latency(0.05, 0.0);
+    site(faults.iter().fold(config, |config, (cc, fault)| config.with_fault(cc, fault.clone())))
 }
 
 /// Runs a program in a fresh temporary directory, as a user would.
