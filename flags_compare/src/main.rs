@@ -63,9 +63,9 @@
 //! ```
 //!
 //! `B` is the 26 codes BA to BZ: 17 countries and 9 codes no country has,
-//! so the second timeline shows 404s beside a hang, a reset and a 418. A
-//! request reset on a kept-alive connection is tried once more on a new
-//! one (see flags_common's http.rs): the second reset, on a lane of its own.
+//! so the second timeline shows 404s beside a hang, a reset and a 418.
+//! Where a program sends a reset request once more (flags_common's
+//! `http.rs` says when), the second try has a lane of its own.
 //!
 //! # Map
 //!
