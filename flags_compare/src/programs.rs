@@ -34,11 +34,7 @@ impl Programs {
             let exe = dir.join(format!("{name}{EXE_SUFFIX}"));
             match exe.is_file() {
                 true => Ok(exe),
-                false => Err(format!(
-                    "{name} not found in {}: build it with `{}` (or name the programs' folder with --bin-dir)",
-                    dir.display(),
-                    build_command(&dir)
-                )),
+                false => Err(format!("{name} not found in {}: {}", dir.display(), advice(&dir))),
             }
         };
         let exes = [find(SEQ.name)?, find(THREADPOOL.name)?, find(ASYNC.name)?];
@@ -66,14 +62,20 @@ impl Programs {
     }
 }
 
-/// The cargo command that fills `dir` with the programs.
-fn build_command(dir: &Path) -> String {
-    match profile(dir) {
+/// What to do about a missing program: the cargo command that fills `dir`
+/// with the programs, if `dir` is a cargo output folder.
+fn advice(dir: &Path) -> String {
+    let command = match profile(dir) {
         Some("release") => "cargo build --release --workspace".to_string(),
         Some("debug") => "cargo build --workspace".to_string(),
         Some(profile) => format!("cargo build --profile {profile} --workspace"),
-        None => "cargo build --release --workspace` and `--bin-dir target/release".to_string(),
-    }
+        None => {
+            return "build the programs with `cargo build --release --workspace`, \
+                    then name their folder with --bin-dir target/release"
+                .to_string();
+        }
+    };
+    format!("build it with `{command}` (or name the programs' folder with --bin-dir)")
 }
 
 /// The cargo profile whose builds `dir` holds, if it is a cargo output
@@ -92,12 +94,13 @@ mod tests {
 
     #[test]
     fn each_folder_has_its_build_command() {
-        let command = |dir: &str| build_command(Path::new(dir));
-        assert_eq!(command("/w/target/release"), "cargo build --release --workspace");
-        assert_eq!(command("target/debug"), "cargo build --workspace");
-        assert_eq!(command("/w/target/x86_64-unknown-linux-gnu/debug"), "cargo build --workspace");
-        assert_eq!(command("/w/target/bench"), "cargo build --profile bench --workspace");
-        assert!(command("/opt/flags").contains("--bin-dir target/release"));
+        let command = |dir: &str| advice(Path::new(dir));
+        assert!(command("/w/target/release").contains("`cargo build --release --workspace`"));
+        assert!(command("target/debug").contains("`cargo build --workspace`"));
+        let triple = command("/w/target/x86_64-unknown-linux-gnu/debug");
+        assert!(triple.contains("`cargo build --workspace`"));
+        assert!(command("/w/target/bench").contains("`cargo build --profile bench --workspace`"));
+        assert!(command("/opt/flags").ends_with("--bin-dir target/release"));
         assert_eq!(profile(Path::new("/w/target")), None);
     }
 }
