@@ -1,8 +1,11 @@
-//! End-to-end tests of flags_compare: a real, small comparison of the three
-//! programs, and its errors. Speed is not asserted, only that it measured.
+//! End-to-end tests of flags_compare: real, small comparisons of the three
+//! programs (debug builds, so it warns), what it writes, and its errors.
+//! Speed is not asserted, only that it measured; JSON is read as JSON, SVG
+//! with the svg crate's parser.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
+
+use serde_json::Value;
 
 #[path = "e2e/programs.rs"]
 mod programs;
@@ -10,81 +13,252 @@ mod programs;
 const COMPARE: &str = env!("CARGO_BIN_EXE_flags_compare");
 
 /// The folder of the programs' builds, up to date.
-fn bin_dir() -> PathBuf {
+fn bin_dir() -> String {
     let seq = programs::exe("flags_seq");
-    seq.parent().expect("the binaries' folder").to_path_buf()
+    seq.parent().expect("the binaries' folder").to_string_lossy().into_owned()
 }
 
 fn compare(args: &[&str]) -> Output {
     Command::new(COMPARE).args(args).output().expect("run flags_compare")
 }
 
+/// Runs a comparison that must succeed; its stdout.
+fn compare_ok(args: &[&str]) -> String {
+    let dir = bin_dir();
+    let output = compare(&[&["--bin-dir", &dir], args].concat());
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    stdout
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn json(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|err| panic!("not JSON ({err}): {stdout}"))
+}
+
 #[test]
 fn compares_the_three_programs_as_json() {
-    let dir = bin_dir().to_string_lossy().into_owned();
-    let args = ["--bin-dir", &dir, "--latency", "0.02", "--runs", "2", "-l", "5", "--json"];
-    let output = compare(&args);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.starts_with("{\"flags\": 5, \"latency_s\": 0.02, \"runs\": 2, \"results\": ["));
-    for (program, concurrency) in [("flags_seq", 1), ("flags_threadpool", 5), ("flags_async", 5)] {
-        let row = format!("{{\"program\": \"{program}\", ");
-        let start = stdout.find(&row).unwrap_or_else(|| panic!("{program} in {stdout}"));
-        let row = &stdout[start..stdout[start..].find('}').map_or(stdout.len(), |end| start + end)];
-        assert!(row.contains(&format!("\"concurrency\": {concurrency},")), "{row}");
-        assert!(!row.contains("\"median_s\": 0.0000"), "it measured something: {row}");
+    let stdout = compare_ok(&["--latency", "0.02", "--runs", "2", "-l", "5", "--json"]);
+    let comparison = json(&stdout);
+    let workload = &comparison["workload"];
+    assert_eq!((workload["flags"].as_u64(), workload["runs"].as_u64()), (Some(5), Some(2)));
+    assert_eq!(workload["program_args"], serde_json::json!(["-l", "5"]));
+    let results = comparison["results"].as_array().expect("results");
+    let programs: Vec<&str> = results.iter().filter_map(|r| r["program"].as_str()).collect();
+    assert_eq!(programs, ["flags_seq", "flags_threadpool", "flags_async"]);
+    for (result, (concurrency, connections)) in results.iter().zip([(1, 1), (5, 5), (5, 5)]) {
+        assert_eq!(result["concurrency"], concurrency, "{result}");
+        assert!(result["median_s"].as_f64().is_some_and(|secs| secs > 0.0), "{result}");
+        assert!(result["speedup"].is_number() && result["ratio"].is_number(), "{result}");
+        assert_eq!(result["peak_rss_bytes"].is_number(), cfg!(unix), "{result}");
+        assert_eq!(result["downloaded"], 5, "{result}");
+        let timeline = &result["timeline"];
+        assert_eq!(
+            (timeline["requests"].as_u64(), timeline["outcomes"]["ok"].as_u64()),
+            (Some(5), Some(5))
+        );
+        assert_eq!(timeline["connections"], connections, "{timeline}");
+    }
+    assert_eq!(results[0]["speedup"], 1.0, "sequential is the baseline");
+    assert_eq!(comparison["chart"], serde_json::json!([]), "no --svg, no chart");
+}
+
+#[test]
+fn draws_the_timelines_with_a_group_per_program_and_a_bar_per_request() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let svg = out.path().join("timeline.svg");
+    let svg_arg = svg.to_string_lossy().into_owned();
+    let stdout =
+        compare_ok(&["--latency", "0.02", "--runs", "1", "-l", "3", "--timeline", &svg_arg]);
+    assert!(stdout.contains(&format!("Timeline: {svg_arg}")), "{stdout}");
+    // The text version, under the table.
+    assert!(stdout.contains("flags_seq: 3 requests on 1 connection"), "{stdout}");
+    assert!(stdout.lines().all(|line| line.chars().count() <= 100), "{stdout}");
+
+    let picture = std::fs::read_to_string(&svg).expect("the SVG file");
+    let mut groups: Vec<(String, usize)> = Vec::new();
+    for event in svg::read(&picture).expect("an SVG document") {
+        let svg::parser::Event::Tag(tag, _, attributes) = event else { continue };
+        let class = attributes.get("class").map(|class| class.to_string()).unwrap_or_default();
+        match (tag, class.as_str(), groups.last_mut()) {
+            ("g", "program", _) => {
+                let id = attributes.get("id").map(|id| id.to_string()).unwrap_or_default();
+                groups.push((id, 0));
+            }
+            ("rect", class, Some(group)) if class.starts_with("bar ") => group.1 += 1,
+            _ => {}
+        }
+    }
+    let expected = ["flags_seq", "flags_threadpool", "flags_async"].map(|id| (id.to_string(), 3));
+    assert_eq!(groups, expected);
+}
+
+#[test]
+fn bad_output_paths_are_usage_errors_before_any_run() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let folder = out.path().to_string_lossy().into_owned();
+    let missing = out.path().join("no/such/folder/t.svg").to_string_lossy().into_owned();
+    // An empty --bin-dir: had anything run, it would fail (status 1) instead.
+    let empty = tempfile::tempdir().expect("a temporary folder");
+    let bin_dir = empty.path().to_string_lossy().into_owned();
+    for (option, path) in
+        [("--timeline", &missing), ("--svg", &folder), ("--timeline", &String::new())]
+    {
+        let output = compare(&["--bin-dir", &bin_dir, option, path]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{option} {path:?}: {stderr}");
+        assert!(stderr.contains(option), "{stderr}");
+    }
+    assert_eq!(std::fs::read_dir(out.path()).map(Iterator::count).ok(), Some(0), "nothing written");
+}
+
+#[test]
+fn a_missing_program_names_the_command_that_builds_it() {
+    let empty = tempfile::tempdir().expect("a temporary folder");
+    let release = empty.path().join("target").join("release");
+    let debug = empty.path().join("target").join("debug");
+    for (dir, command) in [
+        (release, "`cargo build --release --workspace`"),
+        (debug, "`cargo build --workspace`"),
+        (empty.path().to_path_buf(), "--bin-dir target/release"),
+    ] {
+        std::fs::create_dir_all(&dir).expect("a folder");
+        let output = compare(&["--bin-dir", &dir.to_string_lossy()]);
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = text(&output.stderr);
+        assert!(stderr.starts_with("flags_compare: flags_seq not found in"), "{stderr}");
+        assert!(stderr.contains(command), "{command} in {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one clear line: {stderr}");
     }
 }
 
 #[test]
-fn a_missing_program_says_how_to_build_it() {
-    let empty = tempfile::tempdir().expect("a temporary directory");
-    let output = compare(&["--bin-dir", &empty.path().to_string_lossy()]);
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("flags_seq not found in"), "{stderr}");
-    assert!(stderr.contains("cargo build --release --workspace"), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one clear line");
-}
-
-#[test]
 fn bad_options_are_usage_errors() {
-    for bad in [&["--runs", "0"][..], &["--latency", "-1"], &["--sweep", "0"], &["1X"]] {
-        assert_eq!(compare(bad).status.code(), Some(2), "{bad:?}");
+    let bad: [&[&str]; 7] = [
+        &["--runs", "0"],
+        &["--latency", "-1"],
+        &["--sweep", "0"],
+        &["1X"],
+        &["--fault", "BR=slow"],
+        &["--fault", "XX=hang"],
+        &["--timeout", "0"],
+    ];
+    for args in bad {
+        assert_eq!(compare(args).status.code(), Some(2), "{args:?}");
     }
 }
 
 #[test]
 fn sweeps_threads_and_async_over_max_req() {
-    let dir = bin_dir().to_string_lossy().into_owned();
-    let args = ["--bin-dir", &dir, "--latency", "0.01", "--runs", "1", "-l", "4"];
-    let output = compare(&[&args[..], &["--sweep", "1,3", "--json"]].concat());
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    for max_req in [1, 3] {
-        for program in ["flags_threadpool", "flags_async"] {
-            let run = format!("{{\"max_req\": {max_req}, \"result\": {{\"program\": \"{program}\"");
-            assert!(stdout.contains(&run), "{run} in {stdout}");
+    let args = ["--latency", "0.01", "--runs", "1", "-l", "4", "--sweep", "1,3", "--json"];
+    let sweep = json(&compare_ok(&args));
+    let steps = sweep["sweep"].as_array().expect("steps");
+    let max_reqs: Vec<u64> = steps.iter().filter_map(|step| step["max_req"].as_u64()).collect();
+    assert_eq!(max_reqs, [1, 3]);
+    for (step, max_req) in steps.iter().zip([1, 3]) {
+        let results = step["results"].as_array().expect("results");
+        let programs: Vec<&str> = results.iter().filter_map(|r| r["program"].as_str()).collect();
+        assert_eq!(programs, ["flags_threadpool", "flags_async"]);
+        for result in results {
+            assert_eq!(result["concurrency"], max_req, "{result}");
+            assert_eq!(result["timeline"]["max_in_flight"], max_req, "{result}");
+            assert!(result["speedup"].is_null(), "no sequential run to compare with");
         }
     }
-    assert_eq!(stdout.matches("\"concurrency\": 3,").count(), 2, "-m 3 was used: {stdout}");
 }
 
 #[test]
 fn draws_the_growth_chart_as_svg() {
-    let dir = bin_dir().to_string_lossy().into_owned();
-    let out = tempfile::tempdir().expect("a temporary directory");
+    let out = tempfile::tempdir().expect("a temporary folder");
     let svg = out.path().join("chart.svg");
     let svg_arg = svg.to_string_lossy().into_owned();
     // No latency: the chart's 20, 194 and 676 flags take a second or two.
-    let args = ["--bin-dir", &dir, "--latency", "0", "--runs", "1", "-l", "2", "--svg", &svg_arg];
-    let output = compare(&args);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains(&format!("Chart: {svg_arg}")), "{stdout}");
+    let args = ["--latency", "0", "--runs", "1", "-l", "2", "--svg", &svg_arg, "--json"];
+    let comparison = json(&compare_ok(&args));
+    let points = comparison["chart"].as_array().expect("chart points");
+    let flags: Vec<u64> = points.iter().filter_map(|point| point["flags"].as_u64()).collect();
+    assert_eq!(flags, [20, 194, 676].repeat(3));
+    assert!(
+        comparison["results"].as_array().is_some_and(|r| r.iter().all(|r| r["ratio"].is_null()))
+    );
+
     let chart = std::fs::read_to_string(&svg).expect("the SVG file");
-    assert!(chart.starts_with("<svg") && chart.trim_end().ends_with("</svg>"));
+    let texts: Vec<String> = svg::read(&chart)
+        .expect("an SVG document")
+        .filter_map(|event| match event {
+            svg::parser::Event::Text(text) => Some(text.trim().to_string()),
+            _ => None,
+        })
+        .collect();
     for name in ["flags_seq (sequential)", "flags_threadpool (threads)", "flags_async (async)"] {
-        assert!(chart.contains(name), "legend: {name}");
+        assert!(texts.iter().any(|text| text == name), "legend: {name} in {texts:?}");
+    }
+}
+
+/// Ctrl-C (a real SIGINT) while a program runs: the program and the site
+/// stop, the run's temporary folder goes, and the exit status is 130. On
+/// Linux, where the test can find the children in /proc.
+#[cfg(target_os = "linux")]
+mod ctrl_c {
+    use std::path::{Path, PathBuf};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    #[test]
+    fn stops_everything_and_leaves_no_temporary_folder() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let dir = bin_dir();
+        let child = Command::new(COMPARE)
+            .args(["--bin-dir", &dir, "--latency", "0.5", "--runs", "1", "-l", "3"])
+            .env("TMPDIR", tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start flags_compare");
+        // A run has started once its folder is there, with the site and the program.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while (folders(tmp.path()).is_empty() || children(child.id()).len() < 2)
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let running = children(child.id());
+        assert_eq!(running.len(), 2, "the site and a program: {running:?}");
+        let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+        assert!(kill.is_ok_and(|status| status.success()), "send SIGINT");
+        let output = child.wait_with_output().expect("its exit");
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "{stderr}");
+        assert!(
+            stderr.lines().last().is_some_and(|line| line.contains("stopped by Ctrl-C")),
+            "{stderr}"
+        );
+        assert_eq!(folders(tmp.path()), Vec::<PathBuf>::new(), "temporary folders left");
+        for pid in running {
+            assert!(!Path::new(&format!("/proc/{pid}")).exists(), "process {pid} still there");
+        }
+    }
+
+    /// What is in `dir`.
+    fn folders(dir: &Path) -> Vec<PathBuf> {
+        let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
+        entries.map(|entry| entry.path()).collect()
+    }
+
+    /// The processes whose parent is `pid`, as Linux lists them.
+    fn children(pid: u32) -> Vec<u32> {
+        let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten();
+        let lists =
+            tasks.filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok());
+        lists
+            .flat_map(|list| {
+                list.split_whitespace().filter_map(|pid| pid.parse().ok()).collect::<Vec<_>>()
+            })
+            .collect()
     }
 }

@@ -1,38 +1,38 @@
-//! Running one program once, as a user would, and measuring it: wall time,
-//! peak memory, and what its `--json` report says it did.
+//! Running a program as a user would, and measuring it: wall time, peak
+//! memory, what its `--json` report says it did, and what the site saw.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use flags_server::Record;
+use indicatif::ProgressBar;
 use serde::Deserialize;
 
-/// One of the programs compared.
-#[derive(Clone, Copy, Debug)]
-pub struct Program {
-    pub name: &'static str,
-    pub model: &'static str,
-}
-
-pub const SEQ: Program = Program { name: "flags_seq", model: "sequential" };
-pub const THREADPOOL: Program = Program { name: "flags_threadpool", model: "threads" };
-pub const ASYNC: Program = Program { name: "flags_async", model: "async" };
-pub const PROGRAMS: [Program; 3] = [SEQ, THREADPOOL, ASYNC];
+use crate::failure::Failure;
+use crate::interrupt;
+use crate::programs::Program;
+use crate::site::SiteProcess;
+use crate::wait;
 
 /// What one run showed.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Sample {
+    /// From spawning the program to reaping it.
     pub wall: Duration,
-    /// Peak resident memory, in KiB (`ru_maxrss`, as `/usr/bin/time -v` shows).
-    pub peak_kib: u64,
+    /// Its peak resident memory, in bytes, where the system tells it.
+    pub peak_rss_bytes: Option<u64>,
     /// What the program reported.
     pub report: Report,
+    /// What the site recorded of its requests.
+    pub records: Vec<Record>,
 }
 
 /// The fields of a program's `--json` report that the comparison uses.
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct Report {
     /// How many codes it was to download.
     pub flags: usize,
@@ -41,69 +41,79 @@ pub struct Report {
     /// Its default and largest concurrency.
     pub default_concur_req: usize,
     pub max_concur_req: usize,
+    pub downloaded: usize,
+    pub not_found: usize,
+    pub errors: usize,
+    /// Each error's reason, and how many codes ended with it.
+    pub error_reasons: BTreeMap<String, usize>,
 }
 
-/// Runs `exe --json -s site args..` in a fresh temporary directory and measures it.
-pub fn run_once(exe: &Path, site: &str, args: &[String]) -> Result<Sample, String> {
-    let dir = std::env::temp_dir().join(format!("flags_compare.{}", std::process::id()));
-    let sample = run_in(exe, site, args, &dir);
-    let _ = fs::remove_dir_all(&dir); // the saved flags are not the point
-    sample
+/// A program's runs on one workload.
+pub struct Runs {
+    pub program: Program,
+    /// At least one, in the order they ran.
+    pub samples: Vec<Sample>,
 }
 
-fn run_in(exe: &Path, site: &str, args: &[String], dir: &Path) -> Result<Sample, String> {
-    let failed = |err: io::Error| format!("cannot run {}: {err}", exe.display());
-    fs::create_dir_all(dir).map_err(failed)?;
-    let (stdout, stderr) = (dir.join("stdout.txt"), dir.join("stderr.txt"));
+impl Runs {
+    /// The run with the median time (of two in the middle, the faster),
+    /// and its place in `samples`: the run that the timeline shows.
+    pub fn median(&self) -> (usize, &Sample) {
+        let mut order: Vec<usize> = (0..self.samples.len()).collect();
+        order.sort_by_key(|&run| self.samples[run].wall);
+        let run = order[(order.len() - 1) / 2];
+        (run, &self.samples[run])
+    }
+}
+
+/// Runs `program` `runs` times on the workload, one run after another.
+pub fn repeat(
+    runs: u32, program: Program, exe: &Path, site: &SiteProcess, args: &[String],
+    progress: &ProgressBar,
+) -> Result<Runs, Failure> {
+    progress.set_message(format!("{} {}", program.name, args.join(" ")));
+    let run = |_| run_once(exe, site, args).inspect(|_| progress.inc(1));
+    let samples = (0..runs).map(run).collect::<Result<_, _>>()?;
+    Ok(Runs { program, samples })
+}
+
+/// Runs `exe --json -s SITE args..` in a fresh temporary folder, which is
+/// removed afterwards, whatever happens: the saved flags are not the point.
+pub fn run_once(exe: &Path, site: &SiteProcess, args: &[String]) -> Result<Sample, Failure> {
+    interrupt::check()?;
+    let folder = tempfile::Builder::new().prefix("flags_compare-").tempdir();
+    let folder = folder.map_err(|err| format!("cannot make a temporary folder: {err}"))?;
+    let cannot_run = |err: io::Error| format!("cannot run {}: {err}", exe.display());
+    let (stdout, stderr) = (folder.path().join("stdout.json"), folder.path().join("stderr.txt"));
     let mut command = Command::new(exe);
-    command.args(["--json", "-s", site]).args(args).current_dir(dir).stdin(Stdio::null());
-    command.stdout(File::create(&stdout).map_err(failed)?);
-    command.stderr(File::create(&stderr).map_err(failed)?);
-    let t0 = Instant::now();
-    let child = command.spawn().map_err(failed)?;
-    let (status, peak_kib) = wait_with_peak_memory(&child).map_err(failed)?;
-    let wall = t0.elapsed();
-    let output = fs::read_to_string(&stdout).unwrap_or_default();
-    match (status, serde_json::from_str(&output)) {
-        (0, Ok(report)) => Ok(Sample { wall, peak_kib, report }),
-        _ => Err(explain_failure(exe, status, &fs::read_to_string(&stderr).unwrap_or_default())),
-    }
-}
+    command.args(["--json", "-s", &site.url]).args(args).current_dir(folder.path());
+    command.stdin(Stdio::null());
+    command.stdout(File::create(&stdout).map_err(cannot_run)?);
+    command.stderr(File::create(&stderr).map_err(cannot_run)?);
 
-fn explain_failure(exe: &Path, status: i32, stderr: &str) -> String {
-    let last = stderr.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("no message");
-    format!("{} exited with status {status}: {last}", exe.display())
-}
+    let started = Instant::now();
+    let mut child = command.spawn().map_err(cannot_run)?;
+    let exit = wait::wait(&mut child)?;
+    let wall = started.elapsed();
 
-/// Waits for the child and returns its exit status and peak memory. std's
-/// `Child::wait` does not report resource usage, so this calls `wait4(2)`.
-fn wait_with_peak_memory(child: &Child) -> io::Result<(i32, u64)> {
-    let pid = libc::pid_t::try_from(child.id()).map_err(io::Error::other)?;
-    let mut status: libc::c_int = 0;
-    // SAFETY: rusage is a plain C struct, for which all zero bytes is a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: both pointers point to live, writable locals of the types wait4 expects.
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        match reaped {
-            -1 if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => continue,
-            -1 => return Err(io::Error::last_os_error()),
-            _ => break,
+    let report = serde_json::from_str::<Report>(&fs::read_to_string(&stdout).unwrap_or_default());
+    match (exit.status, report) {
+        // 1: some downloads failed, which the report counts.
+        (0 | 1, Ok(report)) => {
+            let records = site.records_of_last_run()?;
+            Ok(Sample { wall, peak_rss_bytes: exit.peak_rss_bytes, report, records })
         }
+        // Ctrl-C in the terminal reached the program too.
+        (130, _) => Err(Failure::Signal(interrupt::SIGINT)),
+        (143, _) => Err(Failure::Signal(interrupt::SIGTERM)),
+        (status, _) => Err(Failure::Error(explain(exe, status, &stderr))),
     }
-    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
-    Ok((code, u64::try_from(usage.ru_maxrss).unwrap_or(0)))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn measures_a_real_child() {
-        let sample = wait_with_peak_memory(&Command::new("true").spawn().expect("spawn true"));
-        let (status, peak_kib) = sample.expect("wait4");
-        assert_eq!(status, 0);
-        assert!(peak_kib > 0, "a process uses some memory");
-    }
+/// "flags_seq exited with status 2: error: unexpected argument '-x' found":
+/// the first thing it said, which is what went wrong.
+fn explain(exe: &Path, status: i32, stderr: &Path) -> String {
+    let stderr = fs::read_to_string(stderr).unwrap_or_default();
+    let first = stderr.lines().find(|line| !line.trim().is_empty()).unwrap_or("no message");
+    format!("{} exited with status {status}: {first}", exe.display())
 }

@@ -1,8 +1,10 @@
-//! Summaries of the runs: the table, the terminal bar chart, and JSON.
+//! The runs summed up: a row per program, printed as a table and as bars.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::measure::{Program, Sample};
+use crate::measure::Runs;
+use crate::programs::Program;
 
 /// A program's runs on one workload, summed up.
 #[derive(Clone, Debug)]
@@ -14,42 +16,59 @@ pub struct Row {
     /// The program's default and largest concurrency, as it reported them.
     pub default_concurrency: usize,
     pub max_concurrency: usize,
+    /// Wall times, in seconds.
     pub median: f64,
     pub min: f64,
     pub max: f64,
-    pub peak_mib: f64,
+    /// The largest peak resident memory of the runs, in bytes; `None`
+    /// where the system can't tell.
+    pub peak_rss_bytes: Option<u64>,
     /// ceil(codes / concurrency) x latency: the time if nothing but the
     /// latency counted.
     pub ideal: f64,
+    /// What the median run's report counted (see [`Runs::median`]).
+    pub downloaded: usize,
+    pub not_found: usize,
+    pub errors: usize,
+    /// Each error's reason, and how many codes ended with it.
+    pub error_reasons: BTreeMap<String, usize>,
 }
 
 impl Row {
-    /// Sums up a program's samples (at least one).
-    pub fn new(program: Program, samples: &[Sample], latency: f64) -> Row {
-        let mut secs: Vec<f64> = samples.iter().map(|s| s.wall.as_secs_f64()).collect();
+    /// Sums up a program's runs.
+    pub fn new(runs: &Runs, latency: f64) -> Row {
+        let mut secs: Vec<f64> = runs.samples.iter().map(|s| s.wall.as_secs_f64()).collect();
         secs.sort_by(f64::total_cmp);
-        let report = samples[0].report;
-        let concurrency = samples.iter().map(|s| s.report.concur_req).max().unwrap_or(1);
-        let peak_kib = samples.iter().map(|s| s.peak_kib).max().unwrap_or(0);
-        let ideal = ideal(report.flags, concurrency, latency);
-        let (min, max) = (secs[0], secs[secs.len() - 1]);
+        let (_, sample) = runs.median();
+        let report = &sample.report;
+        let concurrency = runs.samples.iter().map(|s| s.report.concur_req).max().unwrap_or(1);
+        let peaks: Option<Vec<u64>> = runs.samples.iter().map(|s| s.peak_rss_bytes).collect();
         Row {
-            program,
+            program: runs.program,
             flags: report.flags,
             concurrency,
             default_concurrency: report.default_concur_req,
             max_concurrency: report.max_concur_req,
             median: median(&secs),
-            min,
-            max,
-            peak_mib: mib(peak_kib),
-            ideal,
+            min: secs[0],
+            max: secs[secs.len() - 1],
+            peak_rss_bytes: peaks.and_then(|peaks| peaks.into_iter().max()),
+            ideal: ideal(report.flags, concurrency, latency),
+            downloaded: report.downloaded,
+            not_found: report.not_found,
+            errors: report.errors,
+            error_reasons: report.error_reasons.clone(),
         }
     }
 
-    /// How much longer than the ideal it took (meaningless without latency).
-    pub fn ratio(&self) -> f64 {
-        self.median / self.ideal
+    /// How many times faster than `baseline` seconds.
+    pub fn speedup(&self, baseline: f64) -> f64 {
+        baseline / self.median
+    }
+
+    /// How much longer than the ideal it took; none without latency.
+    pub fn ratio(&self) -> Option<f64> {
+        (self.ideal > 0.0).then(|| self.median / self.ideal)
     }
 }
 
@@ -66,44 +85,68 @@ fn median(sorted: &[f64]) -> f64 {
     }
 }
 
-fn mib(kib: u64) -> f64 {
-    kib as f64 / 1024.0
+/// Bytes as MiB, as `top` and `/usr/bin/time` count (1 MiB = 1024 KiB).
+pub fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
 }
 
-/// The comparison table; speedups are over the first row (sequential).
+/// The comparison table, 80 columns wide; speedups are over the first row
+/// (sequential). "at once" is the concurrency each program reported.
 pub fn table(rows: &[Row]) -> String {
     let baseline = rows.first().map_or(f64::NAN, |row| row.median);
     let mut text = format!(
-        "{:<17} {:<10} {:>11}  {:<22} {:>7} {:>8} {:>6} {:>8}\n",
-        "program",
-        "model",
-        "concurrency",
-        "time: median (min-max)",
-        "speedup",
-        "ideal",
-        "ratio",
-        "memory"
+        "{:<16} {:>7}  {:<21} {:>7} {:>8} {:>5} {:>9}\n",
+        "program", "at once", "median time (min-max)", "speedup", "ideal", "ratio", "memory"
     );
     for row in rows {
         let time = format!("{:.2} s ({:.2}-{:.2})", row.median, row.min, row.max);
-        let ratio = match row.ideal > 0.0 {
-            true => format!("{:.2}", row.ratio()),
-            false => "-".to_string(), // no latency, no ideal to compare with
-        };
+        // No latency, no ideal to compare with.
+        let ratio = row.ratio().map_or("-".to_string(), |ratio| format!("{ratio:.2}"));
+        let memory = row
+            .peak_rss_bytes
+            .map_or("unknown".to_string(), |bytes| format!("{:.1} MiB", mib(bytes)));
         let _ = writeln!(
             text,
-            "{:<17} {:<10} {:>11}  {:<22} {:>6.1}x {:>6.2} s {:>6} {:>5.1} MB",
+            "{:<16} {:>7}  {:<21} {:>6.1}x {:>6.2} s {:>5} {:>9}",
             row.program.name,
-            row.program.model,
             row.concurrency,
             time,
-            baseline / row.median,
+            row.speedup(baseline),
             row.ideal,
             ratio,
-            row.peak_mib
+            memory
         );
     }
     text
+}
+
+/// When some download did not succeed: what each program's median run
+/// counted, and why. Nothing when all went well.
+pub fn outcomes(rows: &[Row]) -> String {
+    let mut text = String::new();
+    if rows.iter().all(|row| row.downloaded == row.flags) {
+        return text;
+    }
+    for row in rows {
+        let _ = writeln!(
+            text,
+            "{:<17} {} downloaded, {} not found, {} errors",
+            row.program.name, row.downloaded, row.not_found, row.errors
+        );
+        for (reason, count) in &row.error_reasons {
+            let _ = writeln!(text, "{:<17} {count:>3} x {}", "", shorten(reason, 56));
+        }
+    }
+    text + "\n"
+}
+
+/// `text`, cut to `most` characters with "..." if longer: a line stays
+/// within 80 columns.
+fn shorten(text: &str, most: usize) -> String {
+    match text.char_indices().nth(most.saturating_sub(3)) {
+        Some((cut, _)) if text.chars().count() > most => format!("{}...", &text[..cut]),
+        _ => text.to_string(),
+    }
 }
 
 /// Horizontal bars, the longest 50 characters wide, eighths of a block precise.
@@ -122,53 +165,65 @@ fn bar(eighths: usize) -> String {
     "█".repeat(eighths / 8) + PARTIAL[eighths % 8]
 }
 
-/// One row as a JSON object.
-pub fn json_row(row: &Row) -> String {
-    format!(
-        "{{\"program\": \"{}\", \"model\": \"{}\", \"concurrency\": {}, \"median_s\": {:.4}, \
-         \"min_s\": {:.4}, \"max_s\": {:.4}, \"ideal_s\": {:.4}, \"peak_mib\": {:.1}}}",
-        row.program.name,
-        row.program.model,
-        row.concurrency,
-        row.median,
-        row.min,
-        row.max,
-        row.ideal,
-        row.peak_mib
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::measure::{ASYNC, Report, SEQ};
+    use crate::measure::{Report, Sample};
+    use crate::programs::{ASYNC, SEQ};
 
-    fn sample(secs: f64, concur_req: usize) -> Sample {
-        let report =
-            Report { flags: 20, concur_req, default_concur_req: concur_req, max_concur_req: 1000 };
-        Sample { wall: Duration::from_secs_f64(secs), peak_kib: 2048, report }
+    fn runs(program: Program, secs: &[f64], concur_req: usize) -> Runs {
+        let report = Report { flags: 20, concur_req, downloaded: 20, ..Report::default() };
+        let sample = |secs: &f64| Sample {
+            wall: Duration::from_secs_f64(*secs),
+            peak_rss_bytes: Some(2 << 20),
+            report: report.clone(),
+            records: Vec::new(),
+        };
+        Runs { program, samples: secs.iter().map(sample).collect() }
     }
 
     #[test]
     fn rows_take_the_median_and_the_ideal() {
-        let row = Row::new(SEQ, &[sample(7.3, 1), sample(7.2, 1), sample(7.25, 1)], 0.36);
-        assert_eq!((row.median, row.min, row.max, row.peak_mib), (7.25, 7.2, 7.3, 2.0));
+        let seq = runs(SEQ, &[7.3, 7.2, 7.25], 1);
+        let row = Row::new(&seq, 0.36);
+        assert_eq!((row.median, row.min, row.max, seq.median().0), (7.25, 7.2, 7.3, 2));
+        assert_eq!(row.peak_rss_bytes.map(mib), Some(2.0));
         assert!((row.ideal - 7.2).abs() < 1e-9);
-        let two = Row::new(ASYNC, &[sample(0.4, 20), sample(0.38, 20)], 0.36);
-        assert!((two.median - 0.39).abs() < 1e-9);
+        let two = runs(ASYNC, &[0.4, 0.38], 20);
+        assert!((Row::new(&two, 0.36).median - 0.39).abs() < 1e-9);
+        assert_eq!(two.median().0, 1, "of two in the middle, the faster");
         assert_eq!(ideal(20, 6, 1.0), 4.0);
+        assert_eq!(Row::new(&runs(SEQ, &[1.0], 1), 0.0).ratio(), None);
     }
 
     #[test]
     fn bars_are_proportional() {
         let rows =
-            [Row::new(SEQ, &[sample(8.0, 1)], 0.36), Row::new(ASYNC, &[sample(1.0, 20)], 0.36)];
+            [Row::new(&runs(SEQ, &[8.0], 1), 0.36), Row::new(&runs(ASYNC, &[1.0], 20), 0.36)];
         let text = bars(&rows);
         let widths: Vec<usize> = text.lines().map(|l| l.matches('█').count()).collect();
         assert_eq!(widths, [50, 6]);
         assert!(text.lines().nth(1).is_some_and(|l| l.contains("█▎ 1.00 s")));
-        assert!(json_row(&rows[1]).contains("\"concurrency\": 20"));
+        assert_eq!(outcomes(&rows), "", "all went well");
+    }
+
+    #[test]
+    fn unknown_memory_says_so() {
+        let mut unknown = runs(SEQ, &[1.0], 1);
+        unknown.samples[0].peak_rss_bytes = None;
+        let row = Row::new(&unknown, 0.36);
+        assert_eq!(row.peak_rss_bytes, None);
+        assert!(table(&[row]).lines().nth(1).is_some_and(|line| line.ends_with("unknown")));
+    }
+
+    #[test]
+    fn the_table_fits_80_columns() {
+        let rows = [Row::new(&runs(SEQ, &[10.56, 10.54, 10.57], 1), 0.36)];
+        let text = table(&rows);
+        assert!(text.lines().all(|line| line.chars().count() <= 80), "{text}");
+        assert_eq!(shorten("connection reset by peer", 12), "connectio...");
+        assert_eq!(shorten("timeout", 12), "timeout");
     }
 }

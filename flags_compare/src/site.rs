@@ -5,31 +5,90 @@
 //! a large process starts out as large as its parent: the site's 2 MB of
 //! flags would be added to every program measured. So this process stays
 //! small, and the site runs beside it.
+//!
+//! It is started with `--json`: its first line on stdout is JSON that says
+//! where it serves, `{"url":"http://127.0.0.1:PORT/flags","records":"..."}`,
+//! a line for programs, unlike the banner it prints for people.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+use flags_server::Record;
+use serde::Deserialize;
+
+use crate::cli::Args;
+use crate::failure::Failure;
+use crate::interrupt;
+use crate::records::RecordsClient;
+
+/// How the site behaves: `flags_server`'s options.
+pub struct SiteSettings {
+    /// Seconds a request takes, with the programs' small jitter: +-5 ms at 0.36 s.
+    pub latency: f64,
+    /// `--fault` arguments, as the user gave them.
+    pub faults: Vec<String>,
+}
+
+impl SiteSettings {
+    /// The user's faults, at this latency.
+    pub fn new(args: &Args, latency: f64) -> SiteSettings {
+        SiteSettings { latency, faults: args.faults.clone() }
+    }
+
+    fn args(&self) -> Vec<String> {
+        let jitter = self.latency / 72.0;
+        let delay = format!("{},{}", self.latency - jitter, self.latency + jitter);
+        let mut args: Vec<String> =
+            ["--port", "0", "--json", "--quiet", "--delay", &delay].map(str::to_string).into();
+        args.extend(self.faults.iter().flat_map(|fault| ["--fault".to_string(), fault.clone()]));
+        args
+    }
+}
+
 /// A running `flags_server`, stopped when dropped.
 pub struct SiteProcess {
+    /// Where the flags are: `http://127.0.0.1:PORT/flags`.
     pub url: String,
+    records: RecordsClient,
     child: Child,
 }
 
+/// The first line of `flags_server --json`.
+#[derive(Deserialize)]
+struct Start {
+    url: String,
+    records: String,
+}
+
 impl SiteProcess {
-    /// Starts `flags_server` on a free port with this latency (and the
-    /// programs' small jitter: +-5 ms at 0.36 s), and reads its URL.
-    pub fn start(server: &Path, latency: f64) -> Result<SiteProcess, String> {
-        let jitter = latency / 72.0;
-        let delay = format!("{},{}", latency - jitter, latency + jitter);
+    /// Starts `flags_server` on a free port and reads where it serves.
+    pub fn start(server: &Path, settings: &SiteSettings) -> Result<SiteProcess, Failure> {
         let mut command = Command::new(server);
-        command.args(["--port", "0", "--delay", &delay]).stdin(Stdio::null()).stderr(Stdio::null());
-        let child = command.stdout(Stdio::piped()).spawn();
+        command.args(settings.args()).stdin(Stdio::null());
+        let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
         let mut child = child.map_err(|err| format!("cannot start {}: {err}", server.display()))?;
-        match banner_url(&mut child) {
-            Some(url) => Ok(SiteProcess { url, child }),
-            None => Err(format!("{} did not say where it serves", server.display())),
+        match read_start(&mut child) {
+            Some(start) => {
+                // With --quiet it has nothing more to say that we would read:
+                // close the pipe rather than let it fill up.
+                drop(child.stderr.take());
+                let records = RecordsClient::new(start.records);
+                Ok(SiteProcess { url: start.url, records, child })
+            }
+            None => {
+                // Ctrl-C in a terminal stops the site too, before it says a word.
+                let why = why_it_stopped(child);
+                interrupt::check()?;
+                Err(Failure::Error(format!("{} did not start: {why}", server.display())))
+            }
         }
+    }
+
+    /// The records of the requests since the last call (since the site
+    /// started, at first): one run's.
+    pub fn records_of_last_run(&self) -> Result<Vec<Record>, String> {
+        self.records.since_last_call()
     }
 }
 
@@ -40,10 +99,22 @@ impl Drop for SiteProcess {
     }
 }
 
-/// `Serving 194 flags at http://127.0.0.1:PORT/flags (...)` -> the URL.
-fn banner_url(child: &mut Child) -> Option<String> {
+/// The JSON start line, if the site printed one.
+fn read_start(child: &mut Child) -> Option<Start> {
     let mut line = String::new();
     BufReader::new(child.stdout.take()?).read_line(&mut line).ok()?;
-    let url = line.split_whitespace().find(|word| word.starts_with("http://"))?;
-    Some(url.to_string())
+    serde_json::from_str(&line).ok()
+}
+
+/// The first thing the site said on stderr, which is what went wrong, or
+/// else its exit status.
+fn why_it_stopped(mut child: Child) -> String {
+    let _ = child.kill();
+    let status = child.wait().map(|status| status.to_string()).unwrap_or_default();
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    let first = stderr.lines().find(|line| !line.trim().is_empty());
+    first.map_or(status, str::to_string)
 }

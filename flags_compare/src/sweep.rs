@@ -5,62 +5,65 @@
 //! pool and the async program on the same workload at each `-m`, their time
 //! and their peak memory side by side.
 
-use std::path::PathBuf;
+use std::fmt::Write as _;
 
-use crate::measure::{ASYNC, THREADPOOL};
-use crate::report::{self, Row};
+use crate::cli::{Args, Workload};
+use crate::failure::Failure;
+use crate::programs::{ASYNC, Programs, THREADPOOL};
+use crate::report::{Row, mib};
 use crate::site::SiteProcess;
-use crate::{Args, Workload, progress, repeat};
+use crate::timeline::Timeline;
+use crate::{json, measure, progress};
+
+/// The runs at one `-m`: the thread pool's, then the async program's.
+type Step = (u32, Vec<(Row, Timeline)>);
 
 /// Runs the thread pool and the async program at each `-m` and prints the
 /// results, as a table or as JSON.
 pub fn sweep(
-    args: &Args, exes: &[PathBuf; 3], site: &SiteProcess, workload: &Workload,
-) -> Result<(), String> {
-    let progress = progress(args.sweep.len() as u64 * 2 * args.runs as u64);
-    let mut results = Vec::new();
-    for max_req in &args.sweep {
-        let mut program_args = workload.args.clone();
+    args: &Args, programs: &Programs, site: &SiteProcess, workload: &Workload,
+) -> Result<(), Failure> {
+    let progress = progress(args.sweep.len() as u64 * 2 * u64::from(args.runs));
+    let steps = args.sweep.iter().map(|&max_req| {
+        let mut program_args = workload.args();
         program_args.extend(["-m".to_string(), max_req.to_string()]);
-        for (program, exe) in [(THREADPOOL, &exes[1]), (ASYNC, &exes[2])] {
-            let samples = repeat(args.runs, &program, exe, &site.url, &program_args, &progress)?;
-            results.push((*max_req, Row::new(program, &samples, args.latency)));
-        }
-    }
+        let measure = |program| {
+            let exe = programs.exe(program);
+            let runs = measure::repeat(args.runs, program, exe, site, &program_args, &progress)?;
+            Ok((Row::new(&runs, args.latency), Timeline::of_median_run(&runs)))
+        };
+        let runs = [THREADPOOL, ASYNC].into_iter().map(measure).collect::<Result<_, Failure>>();
+        runs.map(|runs| (max_req, runs))
+    });
+    let steps = steps.collect::<Result<Vec<Step>, _>>();
     progress.finish_and_clear();
-    if args.json {
-        println!("{}", json(&results));
-    } else {
-        print!("{}", table(args, &results));
+    let steps = steps?;
+    match args.json {
+        true => println!("{}", json::sweep(args, &steps)),
+        false => print!("{}", table(args, &steps)),
     }
     Ok(())
 }
 
 /// One line per `-m`: the thread pool's time and memory, then the async
 /// program's, then the ideal they share.
-fn table(args: &Args, results: &[(u32, Row)]) -> String {
-    let flags = results.first().map_or(0, |(_, row)| row.flags);
+fn table(args: &Args, steps: &[Step]) -> String {
+    let rows = || steps.iter().flat_map(|(_, runs)| runs.iter().map(|(row, _)| row));
+    let flags = rows().next().map_or(0, |row| row.flags);
     let mut text = format!(
-        "{} flags, {} s a request, {} run(s) each: threads and async at each -m\n\n\
-         {:>6}  {:>14} {:>9}  {:>14} {:>9}  {:>9}\n",
-        flags,
-        args.latency,
-        args.runs,
-        "-m",
-        "threads: time",
-        "memory",
-        "async: time",
-        "memory",
-        "ideal"
+        "{flags} flags, {} s a request, {} run(s) each: threads and async at each -m\n\n\
+         {:>6}  {:>14} {:>10}  {:>14} {:>10}  {:>9}\n",
+        args.latency, args.runs, "-m", "threads: time", "memory", "async: time", "memory", "ideal"
     );
-    for pair in results.chunks(2) {
-        if let [(max_req, threads), (_, coroutines)] = pair {
-            text += &format!(
-                "{max_req:>6}  {:>12.2} s {:>6.1} MB  {:>12.2} s {:>6.1} MB  {:>7.2} s\n",
+    for (max_req, runs) in steps {
+        if let [(threads, _), (coroutines, _)] = &runs[..] {
+            let _ = writeln!(
+                text,
+                "{max_req:>6}  {:>12.2} s {:>10}  {:>12.2} s {:>10}  {:>7.2} s",
                 threads.median,
-                threads.peak_mib,
+                memory(threads),
                 coroutines.median,
-                coroutines.peak_mib,
+                memory(coroutines),
                 threads.ideal
             );
         }
@@ -68,12 +71,6 @@ fn table(args: &Args, results: &[(u32, Row)]) -> String {
     text
 }
 
-fn json(results: &[(u32, Row)]) -> String {
-    let rows: Vec<String> = results
-        .iter()
-        .map(|(max_req, row)| {
-            format!("{{\"max_req\": {max_req}, \"result\": {}}}", report::json_row(row))
-        })
-        .collect();
-    format!("{{\"sweep\": [{}]}}", rows.join(", "))
+fn memory(row: &Row) -> String {
+    row.peak_rss_bytes.map_or("unknown".to_string(), |bytes| format!("{:.1} MiB", mib(bytes)))
 }

@@ -16,6 +16,8 @@ use hyper::header::{CONTENT_LENGTH, HeaderValue};
 use hyper::{Response, StatusCode};
 
 use crate::body::Pieces;
+use crate::countries::COUNTRY_CODES;
+use crate::records::FileKind;
 use crate::reply;
 
 /// The query a redirect adds, which marks the follow-up request: that one
@@ -156,6 +158,27 @@ impl FromStr for Fault {
     }
 }
 
+/// A `--fault` argument: `CC=KIND` for the flag of CC, `CC/metadata=KIND`
+/// for its metadata, with CC one of the 194 codes (any case) and KIND as
+/// [`Fault::from_str`] reads it: `BR=reset`, `CN/metadata=503`. Returns the
+/// code in upper case, the file and the fault, or what is wrong. Shared by
+/// `flags_server` and the programs that start it, so both say the same.
+pub fn parse_fault_arg(text: &str) -> Result<(String, FileKind, Fault), String> {
+    let usage = "expected CC=KIND or CC/metadata=KIND, as in BR=reset or CN/metadata=503";
+    let (target, kind) = text.split_once('=').ok_or(usage)?;
+    let (cc, file) = match target.split_once('/') {
+        None => (target, FileKind::Flag),
+        Some((cc, "metadata")) => (cc, FileKind::Metadata),
+        Some(_) => return Err(usage.to_owned()),
+    };
+    let cc = cc.trim().to_ascii_uppercase();
+    if !COUNTRY_CODES.contains(&cc.as_str()) {
+        return Err(format!("{cc:?} is not one of the 194 country codes"));
+    }
+    let fault = kind.parse().map_err(|err| format!("{err}"))?;
+    Ok((cc, file, fault))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +207,17 @@ mod tests {
     fn hang_and_reset_send_nothing() {
         for fault in [Fault::Hang, Fault::Reset] {
             assert!(fault.answer(b"GIF89a", "image/gif", "/x").is_none());
+        }
+    }
+
+    #[test]
+    fn fault_args_name_a_known_code_and_file() {
+        let flag = ("BR".into(), FileKind::Flag, Fault::Reset);
+        assert_eq!(parse_fault_arg("br=reset"), Ok(flag));
+        let metadata = ("CN".into(), FileKind::Metadata, Fault::Status(503));
+        assert_eq!(parse_fault_arg("CN/metadata=503"), Ok(metadata));
+        for bad in ["BR", "XX=reset", "BR=slow", "BR=700", "BR/flag=reset", "BR/=reset"] {
+            assert!(parse_fault_arg(bad).is_err(), "{bad:?}");
         }
     }
 

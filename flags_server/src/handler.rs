@@ -169,8 +169,8 @@ impl Exchange {
 
 impl Drop for Exchange {
     /// A request dropped before its outcome: its client left (or the server
-    /// stopped) while it waited. The log says so; the record already does,
-    /// with no status and no end.
+    /// stopped) while it waited. The log says so; the record does too, with
+    /// no status, no end, and the time it was abandoned (see [`Ticket`]).
     fn drop(&mut self) {
         if !self.answered {
             if let Some(request) = &self.log {

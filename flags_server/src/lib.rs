@@ -41,7 +41,7 @@
 //! | `handler` | one request: records it, routes it, waits the delay, applies a fault or a 418 |
 //! | `static_site` | what `python3 -m http.server` would answer: a file, a directory listing, a 301, a 404 |
 //! | `data` | the site's files, embedded from `site/` at compile time |
-//! | `fault` | the faults, and the broken answers they make |
+//! | `fault` | the faults, the broken answers they make, and the `--fault CC=KIND` argument |
 //! | `reply` | small helpers that build responses |
 //! | `body` | the one response body type, which also tells when its last byte is out |
 //! | `records` | [`Record`], and the `/_records` endpoint that serves them |
@@ -80,7 +80,7 @@ mod stats;
 pub use config::Config;
 pub use countries::COUNTRY_CODES;
 pub use data::{flag_gif, metadata_json};
-pub use fault::{Fault, ParseFaultError};
+pub use fault::{Fault, ParseFaultError, parse_fault_arg};
 pub use records::{FileKind, RECORDS_PATH, Record, RecordPage};
 pub use server::{listen, serve};
 pub use site::Site;

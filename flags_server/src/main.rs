@@ -70,7 +70,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use flags_server::{COUNTRY_CODES, Config, Fault, FileKind, RECORDS_PATH, Recorder, Stats};
-use flags_server::{listen, serve};
+use flags_server::{listen, parse_fault_arg, serve};
 use serde::Serialize;
 use tokio::sync::oneshot;
 
@@ -108,7 +108,7 @@ struct Args {
 
     /// Make a file misbehave: CC=KIND for the flag, CC/metadata=KIND for the
     /// metadata; KIND is hang, reset, truncate, oversize, redirect or a status.
-    #[arg(long = "fault", value_name = "CC[/metadata]=KIND", value_parser = parse_fault)]
+    #[arg(long = "fault", value_name = "CC[/metadata]=KIND", value_parser = parse_fault_arg)]
     faults: Vec<(String, FileKind, Fault)>,
 
     /// Close a kept-alive connection idle for SECS seconds [default: never].
@@ -355,24 +355,6 @@ fn parse_rate(text: &str) -> Result<f64, String> {
     }
 }
 
-/// `CC=KIND` (the flag) or `CC/metadata=KIND`, with CC one of the 194 codes
-/// (any case).
-fn parse_fault(text: &str) -> Result<(String, FileKind, Fault), String> {
-    let usage = "expected CC=KIND or CC/metadata=KIND, as in BR=reset or CN/metadata=503";
-    let (target, kind) = text.split_once('=').ok_or(usage)?;
-    let (cc, file) = match target.split_once('/') {
-        None => (target, FileKind::Flag),
-        Some((cc, "metadata")) => (cc, FileKind::Metadata),
-        Some(_) => return Err(usage.to_owned()),
-    };
-    let cc = cc.trim().to_ascii_uppercase();
-    if !COUNTRY_CODES.contains(&cc.as_str()) {
-        return Err(format!("{cc:?} is not one of the 194 country codes"));
-    }
-    let fault = kind.parse().map_err(|err| format!("{err}"))?;
-    Ok((cc, file, fault))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,16 +390,6 @@ mod tests {
         assert_eq!(parse_idle_timeout("2.5"), Ok(secs(2.5)));
         for bad in ["0", "-1", "soon"] {
             assert!(parse_idle_timeout(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn faults_name_a_known_code_and_file() {
-        assert_eq!(parse_fault("br=reset"), Ok(("BR".into(), FileKind::Flag, Fault::Reset)));
-        let metadata = ("CN".into(), FileKind::Metadata, Fault::Status(503));
-        assert_eq!(parse_fault("CN/metadata=503"), Ok(metadata));
-        for bad in ["BR", "XX=reset", "BR=slow", "BR=700", "BR/flag=reset", "BR/=reset"] {
-            assert!(parse_fault(bad).is_err(), "{bad:?}");
         }
     }
 

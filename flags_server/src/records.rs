@@ -40,6 +40,13 @@ pub struct Record {
     /// the site started; `None` while it is being answered, or if it never
     /// was (a hang, a reset, a client that left first).
     pub ended: Option<Duration>,
+    /// When the site abandoned a request it never answered in full, since
+    /// the site started: its client left (gave up waiting for a hang, or
+    /// stopped reading a body), its connection was reset, or the site
+    /// stopped. A timeline draws a hang as a bar from `arrived` to here.
+    /// `None` for a request answered in full, or one still in progress.
+    #[serde(default)]
+    pub abandoned: Option<Duration>,
     /// `GET`, `HEAD`...
     pub method: String,
     /// The path, with the query if there was one: `/flags/br/br.gif`.
@@ -79,8 +86,8 @@ pub enum FileKind {
 /// ```json
 /// {"next":14,"records":[{"seq":10,"connection":9,
 ///   "arrived":{"secs":1,"nanos":714319989},"ended":{"secs":3,"nanos":705310353},
-///   "method":"GET","path":"/flags/cn/metadata.json","code":"CN","file":"metadata",
-///   "status":503,"fault":"503"},...]}
+///   "abandoned":null,"method":"GET","path":"/flags/cn/metadata.json","code":"CN",
+///   "file":"metadata","status":503,"fault":"503"},...]}
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordPage {
@@ -104,6 +111,7 @@ impl Record {
             connection,
             arrived: Duration::ZERO,
             ended: None,
+            abandoned: None,
             method: method.to_owned(),
             path: target.to_owned(),
             code,

@@ -136,7 +136,7 @@ impl Recorder {
             state.records.push_back(record);
             state.requests as u64
         });
-        Ticket { recorder: Arc::clone(self), seq }
+        Ticket { recorder: Arc::clone(self), seq, ending: false }
     }
 
     fn update(&self, seq: u64, change: impl FnOnce(&mut Record)) {
@@ -160,10 +160,13 @@ impl Recorder {
 
 /// One request in flight, and the way to complete its record. Dropping it,
 /// whether the handler finished or hyper abandoned it because the client
-/// left, ends the request's time in flight.
+/// left, ends the request's time in flight; dropping it before its end was
+/// recorded or handed to the body records that the request was abandoned.
 pub(crate) struct Ticket {
     recorder: Arc<Recorder>,
     seq: u64,
+    /// Whether the end is recorded, or up to the body ([`Ticket::end_later`]).
+    ending: bool,
 }
 
 impl Ticket {
@@ -180,15 +183,18 @@ impl Ticket {
     }
 
     /// Record that the answer is complete now.
-    pub(crate) fn end(&self) {
+    pub(crate) fn end(&mut self) {
+        self.ending = true;
         end(&self.recorder, self.seq);
     }
 
     /// A function that records the end when called: for the body, which
-    /// outlives the handler.
-    pub(crate) fn end_later(&self) -> impl FnOnce() + Send + 'static {
-        let (recorder, seq) = (Arc::clone(&self.recorder), self.seq);
-        move || end(&recorder, seq)
+    /// outlives the handler. Dropped uncalled (the client stopped reading),
+    /// it records that the request was abandoned.
+    pub(crate) fn end_later(&mut self) -> impl FnOnce() + Send + 'static {
+        self.ending = true;
+        let pending = PendingEnd { recorder: Arc::clone(&self.recorder), seq: self.seq };
+        move || pending.end()
     }
 }
 
@@ -197,9 +203,45 @@ fn end(recorder: &Recorder, seq: u64) {
     recorder.update(seq, |record| record.ended = Some(now));
 }
 
+/// The time now goes into `abandoned`, unless the answer had ended.
+fn abandon(recorder: &Recorder, seq: u64) {
+    let now = recorder.started.elapsed();
+    recorder.update(seq, |record| {
+        if record.ended.is_none() {
+            record.abandoned = Some(now);
+        }
+    });
+}
+
 impl Drop for Ticket {
     fn drop(&mut self) {
+        // First the record, then the count: whoever sees the request out of
+        // flight finds its record complete.
+        if !self.ending {
+            abandon(&self.recorder, self.seq);
+        }
         self.recorder.with(|state| state.in_flight -= 1);
+    }
+}
+
+/// The end of an answer whose body is still being sent.
+struct PendingEnd {
+    recorder: Arc<Recorder>,
+    seq: u64,
+}
+
+impl PendingEnd {
+    /// The last frame is out. (Then `drop` finds the end recorded, and
+    /// leaves the record alone.)
+    fn end(self) {
+        end(&self.recorder, self.seq);
+    }
+}
+
+impl Drop for PendingEnd {
+    /// Dropped without `end`: the body was dropped halfway.
+    fn drop(&mut self) {
+        abandon(&self.recorder, self.seq);
     }
 }
 
@@ -228,7 +270,7 @@ mod tests {
     fn counts_and_records_add_up() {
         let recorder = Arc::new(Recorder::default());
         assert_eq!(recorder.connection(), 1);
-        let ticket = arrive(&recorder, "/a");
+        let mut ticket = arrive(&recorder, "/a");
         ticket.answer(Some(200), None);
         ticket.end();
         let hung = arrive(&recorder, "/b?x");
@@ -245,9 +287,28 @@ mod tests {
     }
 
     #[test]
+    fn requests_let_go_unanswered_are_abandoned() {
+        let recorder = Arc::new(Recorder::default());
+        let mut answered = arrive(&recorder, "/whole");
+        answered.end();
+        let mut streamed = arrive(&recorder, "/streamed");
+        let end = streamed.end_later();
+        let mut refused = arrive(&recorder, "/refused");
+        let refuse = refused.end_later();
+        let hung = arrive(&recorder, "/hang");
+        drop((answered, streamed, refused, hung));
+        end();
+        drop(refuse); // the client stopped reading: the body is dropped
+        let records = recorder.stats().records;
+        let seen: Vec<(bool, bool)> =
+            records.iter().map(|r| (r.ended.is_some(), r.abandoned.is_some())).collect();
+        assert_eq!(seen, [(true, false), (true, false), (false, true), (false, true)]);
+    }
+
+    #[test]
     fn old_records_are_dropped_and_the_numbers_tell() {
         let recorder = Arc::new(Recorder::with_limit(3));
-        let tickets: Vec<Ticket> = (0..5).map(|_| arrive(&recorder, "/x")).collect();
+        let mut tickets: Vec<Ticket> = (0..5).map(|_| arrive(&recorder, "/x")).collect();
         let seqs = |page: RecordPage| -> (Vec<u64>, u64) {
             (page.records.iter().map(|record| record.seq).collect(), page.next)
         };

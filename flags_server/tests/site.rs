@@ -572,8 +572,14 @@ fn records_tell_what_happened_to_each_request() {
         let ended = record.ended.expect("answered in full");
         assert!(record.arrived <= ended && ended <= next.arrived, "{record:?} then {next:?}");
     }
-    // A hang and a reset never finish.
+    // A hang and a reset never finish: the site abandons them when the
+    // client gives up, or when it resets the connection.
     assert_eq!((records[3].ended, records[4].ended), (None, None));
+    for record in &records[3..] {
+        let abandoned = record.abandoned.expect("abandoned");
+        assert!(record.arrived <= abandoned, "{record:?}");
+    }
+    assert!(answered.iter().all(|record| record.abandoned.is_none()), "{answered:?}");
 }
 
 #[test]

@@ -1,0 +1,67 @@
+//! The growth chart's points: each program at 20, 194 and 676 flags.
+//!
+//! At 0.36 s a request, flags_seq takes 70 s for 194 flags and four minutes
+//! for 676: nobody waits that long for a chart. A point whose ideal time
+//! would pass [`MAX_POINT_SECS`] is measured on a faster site instead, one
+//! whose latency makes the ideal about [`QUICK_POINT_SECS`], and scaled
+//! back: each of its ceil(flags / concurrency) rounds of requests would
+//! have taken the difference in latency longer. The chart draws such points
+//! hollow, and says so.
+
+use indicatif::ProgressBar;
+
+use crate::chart::{Point, Series};
+use crate::cli::{Args, Workload};
+use crate::failure::Failure;
+use crate::measure;
+use crate::programs::Programs;
+use crate::report::{self, Row};
+use crate::site::{SiteProcess, SiteSettings};
+
+/// A point whose ideal time is longer than this is measured quicker...
+const MAX_POINT_SECS: f64 = 10.0;
+/// ... at a latency that makes its ideal time about this long.
+const QUICK_POINT_SECS: f64 = 2.0;
+
+/// The chart's workloads: how many flags, and the programs' argument for it.
+const SIZES: [(usize, Option<&str>); 3] = [(20, None), (194, Some("-a")), (676, Some("-e"))];
+
+/// Measures the points of each program the table measured.
+pub fn measure(
+    args: &Args, programs: &Programs, workload: &Workload, rows: &[Row], progress: &ProgressBar,
+) -> Result<Vec<Series>, Failure> {
+    let series = |row: &Row| {
+        let point = |size| point(args, programs, workload, row, size, progress);
+        let points = SIZES.into_iter().map(point).collect::<Result<_, Failure>>()?;
+        Ok(Series { program: row.program, points })
+    };
+    rows.iter().map(series).collect()
+}
+
+/// One point, at `--latency` or quicker and scaled.
+fn point(
+    args: &Args, programs: &Programs, workload: &Workload, table_row: &Row,
+    (flags, size_arg): (usize, Option<&str>), progress: &ProgressBar,
+) -> Result<Point, Failure> {
+    let concurrency = expected_concurrency(table_row, args.max_req, flags);
+    let ideal = report::ideal(flags, concurrency, args.latency);
+    let scaled = ideal > MAX_POINT_SECS;
+    let latency = if scaled { args.latency * QUICK_POINT_SECS / ideal } else { args.latency };
+    let site = SiteProcess::start(&programs.server, &SiteSettings::new(args, latency))?;
+    let mut program_args: Vec<String> = size_arg.map(str::to_string).into_iter().collect();
+    program_args.extend(workload.options.iter().cloned());
+    let (program, runs) = (table_row.program, args.runs);
+    let runs =
+        measure::repeat(runs, program, programs.exe(program), &site, &program_args, progress)?;
+    let row = Row::new(&runs, latency);
+    let rounds = flags.div_ceil(row.concurrency.max(1)) as f64;
+    let secs = row.median + rounds * (args.latency - latency);
+    Ok(Point { flags, secs, ideal: report::ideal(flags, row.concurrency, args.latency), scaled })
+}
+
+/// The concurrency a program will use for `flags` flags, to decide whether
+/// a point is quick: its own default and limit, as its reports said.
+fn expected_concurrency(row: &Row, max_req: Option<u32>, flags: usize) -> usize {
+    let asked = max_req.map_or(row.default_concurrency, |m| m as usize);
+    asked.min(row.max_concurrency).min(flags).max(1)
+}

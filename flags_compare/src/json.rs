@@ -1,0 +1,237 @@
+//! `--json`: every figure as one JSON object, on one line of stdout.
+//!
+//! A comparison has the table's figures, each program's timeline summed
+//! up, and, with `--svg`, the chart's points (the fields are documented on
+//! the types below; times are in seconds, memory in bytes). From real
+//! runs, spaced out and broken into lines here:
+//!
+//! ```json
+//! {"workload": {"flags": 20, "latency_s": 0.36, "runs": 3, "program_args": [],
+//!               "faults": [], "timeout_s": null},
+//!  "results": [{"program": "flags_seq", "model": "sequential", "concurrency": 1,
+//!               "median_s": 7.2435, "min_s": 7.2201, "max_s": 7.2688,
+//!               "speedup": 1.0, "ideal_s": 7.2, "ratio": 1.006,
+//!               "peak_rss_bytes": 5087232,
+//!               "downloaded": 20, "not_found": 0, "errors": 0, "error_reasons": {},
+//!               "timeline": {"run": 1, "requests": 20, "connections": 1,
+//!                            "max_in_flight": 1, "span_s": 7.2339,
+//!                            "outcomes": {"error_status": 0, "fault": 0,
+//!                                         "not_found": 0, "ok": 20}}},
+//!              ...],
+//!  "chart": [{"program": "flags_seq", "flags": 20, "median_s": 7.2336,
+//!             "ideal_s": 7.2, "scaled": false}, ...]}
+//! ```
+//!
+//! A sweep (`--sweep 1,10`) has the same results, two per `-m` (the thread
+//! pool's, then the async program's), with no speedup (there is no
+//! sequential run to compare with):
+//!
+//! ```json
+//! {"workload": {...}, "sweep": [{"max_req": 1, "results": [{...}, {...}]}, ...]}
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::chart::Series;
+use crate::cli::{Args, Workload};
+use crate::report::Row;
+use crate::timeline::{Outcome, Timeline};
+
+/// What `flags_compare --json` prints.
+#[derive(Serialize)]
+pub struct Comparison {
+    pub workload: WorkloadJson,
+    /// One per program: flags_seq, flags_threadpool, flags_async.
+    pub results: Vec<ProgramResult>,
+    /// With `--svg`: each program at 20, 194 and 676 flags; else empty.
+    pub chart: Vec<ChartPoint>,
+}
+
+/// What `flags_compare --sweep M,M.. --json` prints.
+#[derive(Serialize)]
+pub struct Sweep {
+    pub workload: WorkloadJson,
+    pub sweep: Vec<SweepStep>,
+}
+
+/// What the programs were asked to do, and on what site.
+#[derive(Serialize)]
+pub struct WorkloadJson {
+    /// How many codes each run was to download.
+    pub flags: usize,
+    /// The site's latency per request.
+    pub latency_s: f64,
+    /// Runs of each program.
+    pub runs: u32,
+    /// The programs' arguments besides `--json -s URL`: `["-l", "5"]`.
+    pub program_args: Vec<String>,
+    /// The site's `--fault` arguments: `["BR=hang"]`.
+    pub faults: Vec<String>,
+    /// The programs' `--timeout`; `null` for their default, 6.1 s.
+    pub timeout_s: Option<f64>,
+}
+
+/// A program's runs on the workload: the table's row, and more.
+#[derive(Serialize)]
+pub struct ProgramResult {
+    pub program: &'static str,
+    /// `sequential`, `threads` or `async`.
+    pub model: &'static str,
+    /// The requests it had in flight at once, as it reported.
+    pub concurrency: usize,
+    /// Wall time from start to exit: the median of the runs, and the range.
+    pub median_s: f64,
+    pub min_s: f64,
+    pub max_s: f64,
+    /// How many times faster than flags_seq's median; `null` in a sweep.
+    pub speedup: Option<f64>,
+    /// ceil(flags / concurrency) x latency.
+    pub ideal_s: f64,
+    /// median / ideal; `null` without latency.
+    pub ratio: Option<f64>,
+    /// The largest peak resident memory (ru_maxrss) of the runs, in bytes;
+    /// `null` where the system can't tell.
+    pub peak_rss_bytes: Option<u64>,
+    /// What the median run's report counted.
+    pub downloaded: usize,
+    pub not_found: usize,
+    pub errors: usize,
+    /// Each error's reason, and how many codes ended with it.
+    pub error_reasons: BTreeMap<String, usize>,
+    /// What the site recorded of the median run.
+    pub timeline: TimelineSummary,
+}
+
+/// The timeline of a run, summed up.
+#[derive(Serialize)]
+pub struct TimelineSummary {
+    /// Which run it is, from 1.
+    pub run: usize,
+    /// Requests the site received, and the connections they came on.
+    pub requests: usize,
+    pub connections: usize,
+    /// The most requests the site handled at once.
+    pub max_in_flight: usize,
+    /// From the first request's arrival to the last one's end.
+    pub span_s: f64,
+    /// Requests by outcome: `ok` (2xx), `not_found` (404), `error_status`
+    /// (any other status), `fault` (no answer, or a broken one).
+    pub outcomes: BTreeMap<&'static str, usize>,
+}
+
+/// A point of the growth chart.
+#[derive(Serialize)]
+pub struct ChartPoint {
+    pub program: &'static str,
+    pub flags: usize,
+    pub median_s: f64,
+    pub ideal_s: f64,
+    /// Measured at a lower latency and scaled (see `growth.rs`).
+    pub scaled: bool,
+}
+
+/// The runs at one `-m` of a sweep.
+#[derive(Serialize)]
+pub struct SweepStep {
+    pub max_req: u32,
+    /// The thread pool's, then the async program's.
+    pub results: Vec<ProgramResult>,
+}
+
+/// The comparison as JSON text.
+pub fn comparison(
+    args: &Args, rows: &[Row], timelines: &[Timeline], chart: Option<&[Series]>,
+) -> String {
+    let baseline = rows.first().map(|row| row.median);
+    let results = rows.iter().zip(timelines);
+    let points = chart.unwrap_or_default().iter().flat_map(|series| {
+        series.points.iter().map(|point| ChartPoint {
+            program: series.program.name,
+            flags: point.flags,
+            median_s: round(point.secs, 4),
+            ideal_s: round(point.ideal, 4),
+            scaled: point.scaled,
+        })
+    });
+    let comparison = Comparison {
+        workload: workload(args, rows),
+        results: results.map(|(row, timeline)| result(row, timeline, baseline)).collect(),
+        chart: points.collect(),
+    };
+    to_text(&comparison)
+}
+
+/// A sweep as JSON text: each `-m`, with its rows and timelines.
+pub fn sweep(args: &Args, steps: &[(u32, Vec<(Row, Timeline)>)]) -> String {
+    let rows: Vec<Row> =
+        steps.iter().flat_map(|(_, runs)| runs.iter().map(|(row, _)| row.clone())).collect();
+    let step = |(max_req, runs): &(u32, Vec<(Row, Timeline)>)| SweepStep {
+        max_req: *max_req,
+        results: runs.iter().map(|(row, timeline)| result(row, timeline, None)).collect(),
+    };
+    to_text(&Sweep { workload: workload(args, &rows), sweep: steps.iter().map(step).collect() })
+}
+
+fn workload(args: &Args, rows: &[Row]) -> WorkloadJson {
+    WorkloadJson {
+        flags: rows.first().map_or(0, |row| row.flags),
+        latency_s: args.latency,
+        runs: args.runs,
+        program_args: Workload::from(args).args(),
+        faults: args.faults.clone(),
+        timeout_s: args.timeout,
+    }
+}
+
+fn result(row: &Row, timeline: &Timeline, baseline: Option<f64>) -> ProgramResult {
+    ProgramResult {
+        program: row.program.name,
+        model: row.program.model,
+        concurrency: row.concurrency,
+        median_s: round(row.median, 4),
+        min_s: round(row.min, 4),
+        max_s: round(row.max, 4),
+        speedup: baseline.map(|baseline| round(row.speedup(baseline), 3)),
+        ideal_s: round(row.ideal, 4),
+        ratio: row.ratio().map(|ratio| round(ratio, 3)),
+        peak_rss_bytes: row.peak_rss_bytes,
+        downloaded: row.downloaded,
+        not_found: row.not_found,
+        errors: row.errors,
+        error_reasons: row.error_reasons.clone(),
+        timeline: summary(timeline),
+    }
+}
+
+fn summary(timeline: &Timeline) -> TimelineSummary {
+    let key = |outcome| match outcome {
+        Outcome::Ok => "ok",
+        Outcome::NotFound => "not_found",
+        Outcome::ErrorStatus => "error_status",
+        Outcome::Fault => "fault",
+    };
+    TimelineSummary {
+        run: timeline.run + 1,
+        requests: timeline.bars.len(),
+        connections: timeline.lanes,
+        max_in_flight: timeline.max_in_flight(),
+        span_s: round(timeline.span(), 4),
+        outcomes: Outcome::ALL
+            .iter()
+            .map(|&outcome| (key(outcome), timeline.count(outcome)))
+            .collect(),
+    }
+}
+
+/// Seconds to a tenth of a millisecond are finer than the runs agree on.
+fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+fn to_text(value: &impl Serialize) -> String {
+    // Plain structs of strings and numbers always serialize.
+    serde_json::to_string(value).unwrap_or_default()
+}

@@ -1,0 +1,106 @@
+//! The programs compared, where their binaries are, and how to build them.
+
+use std::env::consts::EXE_SUFFIX;
+use std::path::{Path, PathBuf};
+
+/// One of the programs compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Program {
+    pub name: &'static str,
+    pub model: &'static str,
+}
+
+pub const SEQ: Program = Program { name: "flags_seq", model: "sequential" };
+pub const THREADPOOL: Program = Program { name: "flags_threadpool", model: "threads" };
+pub const ASYNC: Program = Program { name: "flags_async", model: "async" };
+/// In the order of the table: sequential first, the baseline of the speedups.
+pub const PROGRAMS: [Program; 3] = [SEQ, THREADPOOL, ASYNC];
+
+/// The binaries of the three programs and of the site, all in one folder.
+pub struct Programs {
+    dir: PathBuf,
+    exes: [PathBuf; 3],
+    pub server: PathBuf,
+}
+
+impl Programs {
+    /// Finds the binaries in `bin_dir`, or else beside this program (cargo
+    /// builds the whole workspace into one folder). A missing one is an
+    /// error that names the command to build it.
+    pub fn find(bin_dir: Option<&Path>) -> Result<Programs, String> {
+        let here = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf));
+        let dir = bin_dir.map(Path::to_path_buf).or(here).unwrap_or_default();
+        let find = |name: &str| {
+            let exe = dir.join(format!("{name}{EXE_SUFFIX}"));
+            match exe.is_file() {
+                true => Ok(exe),
+                false => Err(format!("{name} not found in {}: {}", dir.display(), advice(&dir))),
+            }
+        };
+        let exes = [find(SEQ.name)?, find(THREADPOOL.name)?, find(ASYNC.name)?];
+        let server = find("flags_server")?;
+        Ok(Programs { dir, exes, server })
+    }
+
+    /// The binary of `program`.
+    pub fn exe(&self, program: Program) -> &Path {
+        let index = PROGRAMS.iter().position(|p| *p == program).unwrap_or_default();
+        &self.exes[index]
+    }
+
+    /// One line on stderr when these are debug builds: their times are
+    /// fair (the programs mostly wait for the network), their memory and
+    /// CPU are not what a release build uses.
+    pub fn warn_if_debug(&self) {
+        if profile(&self.dir) == Some("debug") {
+            eprintln!(
+                "flags_compare: warning: comparing debug builds ({}); for figures to publish, \
+                 `cargo build --release --workspace` and run target/release/flags_compare",
+                self.dir.display()
+            );
+        }
+    }
+}
+
+/// What to do about a missing program: the cargo command that fills `dir`
+/// with the programs, if `dir` is a cargo output folder.
+fn advice(dir: &Path) -> String {
+    let command = match profile(dir) {
+        Some("release") => "cargo build --release --workspace".to_string(),
+        Some("debug") => "cargo build --workspace".to_string(),
+        Some(profile) => format!("cargo build --profile {profile} --workspace"),
+        None => {
+            return "build the programs with `cargo build --release --workspace`, \
+                    then name their folder with --bin-dir target/release"
+                .to_string();
+        }
+    };
+    format!("build it with `{command}` (or name the programs' folder with --bin-dir)")
+}
+
+/// The cargo profile whose builds `dir` holds, if it is a cargo output
+/// folder: `target/release`, `target/debug` (the `dev` profile),
+/// `target/PROFILE`, or the same under a target triple.
+fn profile(dir: &Path) -> Option<&str> {
+    let name = dir.file_name()?.to_str()?;
+    let in_target =
+        dir.ancestors().skip(1).take(2).any(|up| up.file_name() == Some("target".as_ref()));
+    (matches!(name, "release" | "debug") || in_target).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_folder_has_its_build_command() {
+        let command = |dir: &str| advice(Path::new(dir));
+        assert!(command("/w/target/release").contains("`cargo build --release --workspace`"));
+        assert!(command("target/debug").contains("`cargo build --workspace`"));
+        let triple = command("/w/target/x86_64-unknown-linux-gnu/debug");
+        assert!(triple.contains("`cargo build --workspace`"));
+        assert!(command("/w/target/bench").contains("`cargo build --profile bench --workspace`"));
+        assert!(command("/opt/flags").ends_with("--bin-dir target/release"));
+        assert_eq!(profile(Path::new("/w/target")), None);
+    }
+}
