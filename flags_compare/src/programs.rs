@@ -28,15 +28,8 @@ impl Programs {
     /// builds the whole workspace into one folder). A missing one is an
     /// error that names the command to build it.
     pub fn find(bin_dir: Option<&Path>) -> Result<Programs, String> {
-        let here = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf));
-        let dir = bin_dir.map(Path::to_path_buf).or(here).unwrap_or_default();
-        let find = |name: &str| {
-            let exe = dir.join(format!("{name}{EXE_SUFFIX}"));
-            match exe.is_file() {
-                true => Ok(exe),
-                false => Err(format!("{name} not found in {}: {}", dir.display(), advice(&dir))),
-            }
-        };
+        let dir = folder(bin_dir);
+        let find = |name| find_in(&dir, name);
         let exes = [find(SEQ.name)?, find(THREADPOOL.name)?, find(ASYNC.name)?];
         let server = find("flags_server")?;
         Ok(Programs { dir, exes, server })
@@ -59,6 +52,26 @@ impl Programs {
                 self.dir.display()
             );
         }
+    }
+}
+
+/// Only the site's binary, for `--costs`, which runs no program.
+pub fn find_server(bin_dir: Option<&Path>) -> Result<PathBuf, String> {
+    find_in(&folder(bin_dir), "flags_server")
+}
+
+/// `bin_dir`, or else the folder of this program.
+fn folder(bin_dir: Option<&Path>) -> PathBuf {
+    let here = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf));
+    bin_dir.map(Path::to_path_buf).or(here).unwrap_or_default()
+}
+
+/// The binary `name` in `dir`, or an error that says how to build it.
+fn find_in(dir: &Path, name: &str) -> Result<PathBuf, String> {
+    let exe = dir.join(format!("{name}{EXE_SUFFIX}"));
+    match exe.is_file() {
+        true => Ok(exe),
+        false => Err(format!("{name} not found in {}: {}", dir.display(), advice(dir))),
     }
 }
 
