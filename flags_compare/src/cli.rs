@@ -60,6 +60,9 @@ pub struct Args {
     /// Instead, run the thread pool and the async program at each of these -m values
     #[arg(long, value_name = "M,M,..", value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..), conflicts_with_all = ["svg", "timeline", "max_req"])]
     pub sweep: Vec<u32>,
+    /// Instead, weigh a thread, a future, and a connection of each client, N at once, at each N
+    #[arg(long, value_name = "N,N,..", value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=10_000), conflicts_with_all = ["sweep", "svg", "timeline", "max_req", "cc", "all", "every", "limit", "faults", "timeout", "runs", "latency"])]
+    pub costs: Vec<u32>,
     /// Where the programs' binaries are [default: the folder of this program]
     #[arg(long, value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,

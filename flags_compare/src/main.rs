@@ -47,7 +47,9 @@
 //! `--fault CC=KIND` makes the site misbehave as `flags_server --fault` does
 //! (with `--timeout SECS` for the programs, a hang costs less); `--sweep
 //! 1,10,100` runs the thread pool and the async program at each `-m`
-//! instead; `--json` prints the figures for programs (the shape is in
+//! instead; `--costs 1,100,676` weighs, apart, what a thread, a waiting
+//! future and a connection of each program's HTTP client cost, N of each at
+//! once; `--json` prints the figures for programs (the shapes are in
 //! `json.rs`). Ctrl-C stops everything cleanly, with status 130.
 //!
 //! # The pictures in this folder
@@ -84,10 +86,12 @@
 //! | `growth` | the chart's points: 20, 194 and 676 flags |
 //! | `chart` | the growth chart, log-log, as SVG |
 //! | `sweep` | `--sweep`: threads and async at each `-m` |
+//! | `costs` | `--costs`: a thread, a future, a connection of each client, weighed apart |
 //! | `json` | `--json`: every figure, for programs |
 
 mod chart;
 mod cli;
+mod costs;
 mod failure;
 mod growth;
 mod interrupt;
@@ -115,6 +119,10 @@ use site::{SiteProcess, SiteSettings};
 use timeline::Timeline;
 
 fn main() -> ExitCode {
+    // `--costs` runs flags_compare again, as a probe: see costs/probe.rs.
+    if let Some(probe_args) = costs::probe_requested() {
+        return costs::probe(&probe_args);
+    }
     // Usage errors, bad output paths included, end here with status 2.
     let args = Args::parse();
     match run(&args) {
@@ -125,6 +133,9 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), Failure> {
     interrupt::listen();
+    if !args.costs.is_empty() {
+        return costs::costs(args);
+    }
     let programs = Programs::find(args.bin_dir.as_deref())?;
     programs.warn_if_debug();
     // The async program at 676 flags holds 676 sockets, and the site as many.

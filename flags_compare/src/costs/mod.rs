@@ -1,0 +1,276 @@
+//! `--costs N,N,...`: what a thread costs, what a future costs, and apart
+//! from them what each HTTP client's connection costs.
+//!
+//! A program's peak memory is not all its threads' or its futures': each
+//! request in flight also holds a connection of its HTTP client, with the
+//! client's buffers, and those weigh more. So this weighs four things
+//! apart, N of each alive at once, each N in a fresh process of its own
+//! (`flags_compare __probe KIND N URL`, see `probe`):
+//!
+//! | kind | N of what | module |
+//! |---|---|---|
+//! | `threads` | std threads, started and parked: a thread alone | `threads` |
+//! | `futures` | futures waiting on one `Notify`, held as flags_async holds them | `waiting` |
+//! | `ureq` | kept-alive connections of flags_threadpool's client, no thread each | `with_ureq` |
+//! | `reqwest` | kept-alive connections of flags_async's client, after N GETs at once | `with_reqwest` |
+//!
+//! and each once more with none (N = 0), so that what one costs is
+//! (peak(N) - peak(0)) / N. At N = 1 that includes what the first one costs
+//! once (code paged in, a runtime's or a pool's first allocations); the
+//! step between the two largest N does not, and the table shows it too.
+//! The connections go to a `flags_server` in a process of its own, with no
+//! delay, on loopback: its memory is its own, not the probe's.
+//!
+//! RSS counts the pages a process touched in user space. The kernel's
+//! memory for the same things (socket buffers, a thread's kernel stack,
+//! page tables) is not in it, and so not in these figures.
+
+mod memory;
+mod probe;
+mod spawn;
+mod table;
+mod threads;
+mod waiting;
+mod with_reqwest;
+mod with_ureq;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use flags_common::Plan;
+use indicatif::ProgressBar;
+
+pub use probe::{main as probe, requested as probe_requested};
+
+use crate::cli::Args;
+use crate::failure::Failure;
+use crate::site::{SiteProcess, SiteSettings};
+use crate::{json, programs, progress};
+
+/// What a probe holds N of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Threads,
+    Futures,
+    Ureq,
+    Reqwest,
+}
+
+impl Kind {
+    /// In the order of the table: the two ways to wait, then the two clients.
+    pub const ALL: [Kind; 4] = [Kind::Threads, Kind::Futures, Kind::Ureq, Kind::Reqwest];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Threads => "threads",
+            Kind::Futures => "futures",
+            Kind::Ureq => "ureq",
+            Kind::Reqwest => "reqwest",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// One of them, in words.
+    pub fn what(self) -> &'static str {
+        match self {
+            Kind::Threads => "a std thread, started and parked, that allocated once",
+            Kind::Futures => {
+                "a future waiting on a Notify, in buffer_unordered on tokio's current-thread runtime"
+            }
+            Kind::Ureq => "a kept-alive connection of flags_threadpool's ureq client, after a GET",
+            Kind::Reqwest => {
+                "a kept-alive connection of flags_async's reqwest client, after N GETs at once"
+            }
+        }
+    }
+
+    /// Whether its probe opens connections to the site.
+    fn connects(self) -> bool {
+        matches!(self, Kind::Ureq | Kind::Reqwest)
+    }
+}
+
+/// A peak resident memory, and how it was read.
+#[derive(Clone, Copy, Debug)]
+pub struct Peak {
+    pub bytes: u64,
+    /// [`Peak::OWN`] or [`Peak::WAIT4`].
+    pub by: &'static str,
+}
+
+impl Peak {
+    /// Read by the probe itself, in /proc/self/status (see `peak`).
+    pub const OWN: &str = "VmHWM";
+    /// wait4's `ru_maxrss`, read by flags_compare.
+    pub const WAIT4: &str = "wait4";
+}
+
+/// One probe: N of a kind.
+pub struct Point {
+    pub n: u32,
+    /// `None` where the system can't tell.
+    pub peak: Option<Peak>,
+    /// The anonymous memory (heap, stacks) with all N alive: what grows
+    /// with N, without the noise of code pages (see `memory`).
+    pub anon: Option<u64>,
+    /// For the connection probes: the connections the site saw.
+    pub connections: Option<usize>,
+}
+
+/// A kind's probes, from N = 0 up.
+pub struct Series {
+    pub kind: Kind,
+    pub points: Vec<Point>,
+}
+
+impl Series {
+    /// What one costs at `point`, in bytes: (anon(N) - anon(0)) / N, or
+    /// (peak(N) - peak(0)) / N where the anonymous memory is unknown.
+    pub fn per_unit(&self, point: &Point) -> Option<f64> {
+        self.slope(self.points.first()?, point)
+    }
+
+    /// What one costs between the last two counts, without what the first
+    /// costs once: the two counts, and the bytes.
+    pub fn last_step(&self) -> Option<(u32, u32, f64)> {
+        let [.., from, to] = &self.points[..] else { return None };
+        match from.n {
+            0 => None, // then it is the per unit figure again
+            _ => self.slope(from, to).map(|bytes| (from.n, to.n, bytes)),
+        }
+    }
+
+    /// Whether the per unit figures are of the anonymous memory: where
+    /// every probe could tell it.
+    pub fn by_anon(&self) -> bool {
+        self.points.iter().all(|point| point.anon.is_some())
+    }
+
+    /// Bytes per unit from one point to a later one.
+    fn slope(&self, from: &Point, to: &Point) -> Option<f64> {
+        if to.n <= from.n {
+            return None;
+        }
+        let (before, after) = match self.by_anon() {
+            true => (from.anon?, to.anon?),
+            false => (from.peak?.bytes, to.peak?.bytes),
+        };
+        Some((after as f64 - before as f64) / f64::from(to.n - from.n))
+    }
+}
+
+/// Everything `--costs` measured.
+pub struct Costs {
+    pub series: Vec<Series>,
+    /// `size_of_val` of one waiting future of the `futures` probe.
+    pub waiting_future_bytes: usize,
+    /// `size_of_val` of flags_common's `with_reqwest::Client::get` future.
+    pub get_future_bytes: Option<usize>,
+}
+
+/// Weighs each kind at 0 and at each count asked, and prints the figures,
+/// as a table or as JSON.
+pub fn costs(args: &Args) -> Result<(), Failure> {
+    let server = programs::find_server(args.bin_dir.as_deref())?;
+    // N connections hold N sockets in the probe, and as many in the site.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    // No delay: the probes' GETs are only there to open connections.
+    let site = SiteProcess::start(&server, &SiteSettings { latency: 0.0, faults: Vec::new() })?;
+    let counts = counts(&args.costs);
+    let progress = progress((Kind::ALL.len() * counts.len()) as u64);
+    let measure = |kind| measure(kind, &counts, &site, &progress);
+    let series = Kind::ALL.into_iter().map(measure).collect::<Result<Vec<_>, _>>();
+    progress.finish_and_clear();
+    let costs = Costs {
+        series: series?,
+        waiting_future_bytes: waiting::waiting_future_bytes(),
+        get_future_bytes: with_reqwest::get_future_bytes().ok(),
+    };
+    match args.json {
+        true => println!("{}", json::costs(&costs)),
+        false => print!("{}", table::render(&costs)),
+    }
+    Ok(())
+}
+
+/// 0 first, then the counts asked, in order, once each.
+fn counts(asked: &[u32]) -> Vec<u32> {
+    asked.iter().copied().chain([0]).collect::<BTreeSet<u32>>().into_iter().collect()
+}
+
+/// A probe of `kind` at each count, one after another.
+fn measure(
+    kind: Kind, counts: &[u32], site: &SiteProcess, progress: &ProgressBar,
+) -> Result<Series, Failure> {
+    let point = |&n: &u32| {
+        progress.set_message(format!("{} N={n}", kind.name()));
+        let reading = spawn::probe(kind, n, &site.url)?;
+        // The site's records since the last connection probe are this one's.
+        let connections = match kind.connects() {
+            true => Some(connections(site)?),
+            false => None,
+        };
+        progress.inc(1);
+        Ok(Point { n, peak: reading.peak, anon: reading.anon, connections })
+    };
+    let points = counts.iter().map(point).collect::<Result<_, Failure>>()?;
+    Ok(Series { kind, points })
+}
+
+/// How many connections the site saw since it was last asked.
+fn connections(site: &SiteProcess) -> Result<usize, String> {
+    let records = site.records_of_last_run()?;
+    Ok(records.iter().map(|record| record.connection).collect::<BTreeSet<u64>>().len())
+}
+
+/// The job of a connection probe's client: keep `concur_req` connections.
+fn plan(base_url: &str, concur_req: usize) -> Plan {
+    Plan {
+        cc_list: Vec::new(),
+        base_url: base_url.to_string(),
+        concur_req,
+        timeout: Duration::from_secs(10),
+        credentials: None,
+    }
+}
+
+/// The site's smallest flag, Monaco's 1,193 bytes: the connections are
+/// weighed, not the flags.
+fn flag_url(base_url: &str) -> String {
+    format!("{base_url}/mc/mc.gif")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(n: u32, kib: u64) -> Point {
+        let peak = Some(Peak { bytes: (kib + 3000) << 10, by: Peak::OWN });
+        Point { n, peak, anon: Some(kib << 10), connections: None }
+    }
+
+    #[test]
+    fn zero_comes_first_and_counts_once() {
+        assert_eq!(counts(&[100, 1, 100, 10]), [0, 1, 10, 100]);
+    }
+
+    #[test]
+    fn a_unit_costs_the_growth_over_the_baseline() {
+        let points = vec![point(0, 2000), point(1, 2032), point(100, 3000), point(300, 5000)];
+        let series = Series { kind: Kind::Threads, points };
+        let per_unit = |index: usize| series.per_unit(&series.points[index]);
+        assert_eq!(per_unit(0), None, "nothing to divide by at N = 0");
+        assert_eq!(per_unit(1), Some(32.0 * 1024.0));
+        assert_eq!(per_unit(2), Some(10.0 * 1024.0));
+        assert_eq!(series.last_step(), Some((100, 300, 10.0 * 1024.0)));
+        let unknown = Point { n: 5, peak: None, anon: None, connections: None };
+        assert_eq!(series.per_unit(&unknown), None);
+        // Without the anonymous memory, the peaks.
+        let peaks_only = |n, kib| Point { anon: None, ..point(n, kib) };
+        let series = Series { kind: Kind::Ureq, points: vec![peaks_only(0, 0), peaks_only(2, 64)] };
+        assert_eq!(series.per_unit(&series.points[1]), Some(32.0 * 1024.0));
+    }
+}

@@ -1,0 +1,151 @@
+//! `--costs` as text: a row per N, a peak and a per unit figure per kind,
+//! the last step, then what each kind is and what the figures leave out.
+
+use std::fmt::Write as _;
+
+use super::{Costs, Kind, Peak, Series};
+use crate::report::mib;
+
+/// The first column: N, or the last step's two counts, `300→676`.
+const FIRST: usize = 11;
+
+/// The whole text, under 100 columns.
+pub fn render(costs: &Costs) -> String {
+    let mut text = per_unit_means(&costs.series).to_string();
+    text += &header(&costs.series);
+    let counts = costs.series.first().map(|series| series.points.len()).unwrap_or_default();
+    for row in 0..counts {
+        text += &row_of(&costs.series, row);
+    }
+    text += &last_step(&costs.series);
+    text += &notes(costs);
+    // The empty cells of the table leave blanks at the end of some lines.
+    text.lines().map(|line| line.trim_end().to_string() + "\n").collect()
+}
+
+fn header(series: &[Series]) -> String {
+    let (mut kinds, mut columns) = (format!("{:FIRST$}", ""), format!("{:>FIRST$}", "N"));
+    for one in series {
+        let _ = write!(kinds, "  {:^20}", one.kind.name());
+        let _ = write!(columns, "  {:>9} {:>10}", "peak", "per unit");
+    }
+    format!("{kinds}\n{columns}\n")
+}
+
+/// The row of the `row`th count: each kind's peak there, and per unit.
+fn row_of(series: &[Series], row: usize) -> String {
+    let n = series.first().and_then(|one| one.points.get(row)).map_or(0, |point| point.n);
+    let mut text = format!("{n:>FIRST$}");
+    for one in series {
+        let point = &one.points[row];
+        let per_unit = one.per_unit(point).map_or(String::new(), per_unit);
+        let _ = write!(text, "  {:>9} {per_unit:>10}", peak(point.peak));
+    }
+    text + "\n"
+}
+
+/// What one more costs between the two largest counts, for each kind.
+fn last_step(series: &[Series]) -> String {
+    let steps: Vec<_> = series.iter().map(Series::last_step).collect();
+    let Some((from, to, _)) = steps.iter().flatten().next() else { return String::new() };
+    let mut text = format!("{:>FIRST$}", format!("{from}→{to}"));
+    for step in &steps {
+        let _ = write!(text, "  {:>9} {:>10}", "", step.map_or(String::new(), |s| per_unit(s.2)));
+    }
+    text + "\n"
+}
+
+/// What the per unit figures divide.
+fn per_unit_means(series: &[Series]) -> &'static str {
+    match series.iter().all(Series::by_anon) {
+        true => {
+            "N of each alive at once, each N in a fresh process: its peak RSS, and per unit\n\
+             (anonymous memory at N - at 0) / N: the heap and stacks, which grow with N. The\n\
+             rest of the peak is code and libraries, paid once, which vary by some 200 KiB\n\
+             from run to run: more than 676 futures weigh.\n\n"
+        }
+        false => {
+            "N of each alive at once, each N in a fresh process: its peak RSS, and per unit\n\
+             (peak at N - peak at 0) / N.\n\n"
+        }
+    }
+}
+
+/// What each kind is, and what the figures are and are not.
+fn notes(costs: &Costs) -> String {
+    let mut text = String::from("\n");
+    for kind in Kind::ALL {
+        let _ = writeln!(text, "{:<8} {}", format!("{}:", kind.name()), kind.what());
+    }
+    if let Some((from, to, _)) = costs.series.iter().find_map(Series::last_step) {
+        let _ = writeln!(
+            text,
+            "{from}→{to}: per unit from N={from} to N={to}, without what the first one costs once"
+        );
+    }
+    text += &connections(&costs.series);
+    let _ = writeln!(
+        text,
+        "\nOne waiting future of the futures probe is {} bytes (size_of_val), in a node of\n\
+         buffer_unordered. flags_common's with_reqwest::Client::get future, which flags_async's\n\
+         download_one holds while it waits for an answer, is {} (download_one lives in\n\
+         flags_async's binary, which nothing can import: not measured).",
+        costs.waiting_future_bytes,
+        costs.get_future_bytes.map_or("unknown".to_string(), |bytes| format!("{bytes} bytes"))
+    );
+    text += &peaks_by(&costs.series);
+    text += "Not counted (RSS is user space only): socket buffers, each thread's kernel stack\n\
+             (16 KiB on x86-64 Linux), page tables: kernel memory, not measured here.\n";
+    text
+}
+
+/// Whether the connection probes opened one connection per unit, as the
+/// site saw them: said once if so, else at each count where not.
+fn connections(series: &[Series]) -> String {
+    let mut text = String::new();
+    for one in series.iter().filter(|one| one.points.iter().any(|p| p.connections.is_some())) {
+        for point in one.points.iter().filter(|p| p.connections != Some(p.n as usize)) {
+            let seen = point.connections.map_or("unknown".to_string(), |c| c.to_string());
+            let _ = writeln!(
+                text,
+                "{} at N={}: the site saw {seen} connections",
+                one.kind.name(),
+                point.n
+            );
+        }
+    }
+    match text.is_empty() {
+        true => {
+            "At each N, the site saw N connections of the ureq probe and of the reqwest probe.\n"
+                .into()
+        }
+        false => text,
+    }
+}
+
+/// How the peaks were read.
+fn peaks_by(series: &[Series]) -> String {
+    let peaks = || series.iter().flat_map(|one| one.points.iter().map(|point| point.peak));
+    if peaks().all(|peak| peak.is_some_and(|peak| peak.by == Peak::OWN)) {
+        return "Peaks: each probe's own VmHWM (Linux): its image's peak only, since its exec.\n"
+            .to_string();
+    }
+    if peaks().all(|peak| peak.is_none()) {
+        return "Peaks: unknown, this system does not tell a process's peak memory.\n".to_string();
+    }
+    "Peaks: wait4's ru_maxrss where the probe could not tell its own (it may count\n\
+     flags_compare's own peak: Linux's does).\n"
+        .to_string()
+}
+
+fn peak(peak: Option<Peak>) -> String {
+    peak.map_or("unknown".to_string(), |peak| format!("{:.1} MiB", mib(peak.bytes)))
+}
+
+/// Bytes under a KiB, else KiB: a future weighs bytes, a connection KiB.
+fn per_unit(bytes: f64) -> String {
+    match bytes.abs() < 1024.0 {
+        true => format!("{bytes:.0} B"),
+        false => format!("{:.1} KiB", bytes / 1024.0),
+    }
+}

@@ -1,0 +1,57 @@
+//! The `futures` probe: N futures, alive at once, each waiting.
+//!
+//! Held as flags_async holds its `download_one` futures: lazily made from an
+//! iterator, run by `buffer_unordered` (each in a node of its
+//! `FuturesUnordered`, on the heap), all on tokio's current-thread runtime,
+//! built as flags_async builds it. Each only waits on one shared `Notify`:
+//! what a waiting future costs, apart from what it waits for.
+
+use std::cell::Cell;
+
+use futures::{StreamExt, future, stream};
+use tokio::runtime::Runtime;
+use tokio::sync::Notify;
+
+use super::memory::{self, Own};
+
+/// Runs `n` waiting futures; reads this process's memory once all of
+/// them wait, then lets them end.
+pub fn hold(n: usize) -> Result<Own, String> {
+    let notify = Notify::new();
+    let waiting = Cell::new(0);
+    let all = stream::iter(0..n).map(|_| wait(&notify, &waiting)).buffer_unordered(n.max(1));
+    let release = async {
+        // Each future counts itself in once polled; until all have, let them run.
+        while waiting.get() < n {
+            tokio::task::yield_now().await;
+        }
+        let own = memory::own();
+        notify.notify_waiters();
+        own
+    };
+    let (_, own) = runtime()?.block_on(future::join(all.collect::<Vec<()>>(), release));
+    Ok(own)
+}
+
+/// One waiting future: it counts itself in, then waits for the release.
+pub async fn wait(notify: &Notify, waiting: &Cell<usize>) {
+    // Made before counting in, so `notify_waiters` cannot come first.
+    let released = notify.notified();
+    waiting.set(waiting.get() + 1);
+    released.await;
+}
+
+/// An event loop as flags_async's `download_many` builds it.
+pub fn runtime() -> Result<Runtime, String> {
+    let mut event_loop = tokio::runtime::Builder::new_current_thread();
+    let event_loop = event_loop.enable_all().max_blocking_threads(2).build();
+    event_loop.map_err(|err| format!("cannot start tokio's runtime: {err}"))
+}
+
+/// The size of one waiting future: what each of the N holds, besides its
+/// node in `buffer_unordered`. (An async fn's future has one size from the
+/// start: room for the locals of its largest waiting point.)
+pub fn waiting_future_bytes() -> usize {
+    let (notify, waiting) = (Notify::new(), Cell::new(0));
+    std::mem::size_of_val(&wait(&notify, &waiting))
+}
