@@ -137,10 +137,12 @@ fn a_missing_program_names_the_command_that_builds_it() {
 
 #[test]
 fn bad_options_are_usage_errors() {
-    let bad: [&[&str]; 7] = [
+    let bad: [&[&str]; 9] = [
         &["--runs", "0"],
         &["--latency", "-1"],
         &["--sweep", "0"],
+        &["--costs", "1,0"],
+        &["--costs", "1", "--sweep", "1"],
         &["1X"],
         &["--fault", "BR=slow"],
         &["--fault", "XX=hang"],
@@ -168,6 +170,49 @@ fn sweeps_threads_and_async_over_max_req() {
             assert!(result["speedup"].is_null(), "no sequential run to compare with");
         }
     }
+}
+
+#[test]
+fn weighs_threads_futures_and_connections_as_json() {
+    let costs = json(&compare_ok(&["--costs", "1,2", "--json"]));
+    let kinds = costs["kinds"].as_array().expect("kinds");
+    let names: Vec<&str> = kinds.iter().filter_map(|kind| kind["kind"].as_str()).collect();
+    assert_eq!(names, ["threads", "futures", "ureq", "reqwest"]);
+    let number_or_null = |value: &Value| value.is_number() || value.is_null();
+    for kind in kinds {
+        let points = kind["points"].as_array().expect("points");
+        let counts: Vec<u64> = points.iter().filter_map(|point| point["n"].as_u64()).collect();
+        assert_eq!(counts, [0, 1, 2], "the baseline first: {kind}");
+        let connects = matches!(kind["kind"].as_str(), Some("ureq" | "reqwest"));
+        for point in points {
+            for figure in ["peak_rss_bytes", "anon_rss_bytes", "per_unit_bytes", "connections"] {
+                assert!(point.get(figure).is_some_and(number_or_null), "{figure} in {point}");
+            }
+            assert_eq!(point["peak_rss_bytes"].is_number(), cfg!(unix), "{point}");
+            let connections = if connects { point["n"].clone() } else { Value::Null };
+            assert_eq!(point["connections"], connections, "one connection each: {point}");
+        }
+        assert!(points[0]["per_unit_bytes"].is_null(), "nothing to divide by at N = 0");
+        let step = &kind["last_step"];
+        assert_eq!((step["from"].as_u64(), step["to"].as_u64()), (Some(1), Some(2)), "{kind}");
+        assert!(step["per_unit_bytes"].is_number(), "{kind}");
+    }
+    for size in ["waiting_future_bytes", "get_future_bytes"] {
+        assert!(costs[size].as_u64().is_some_and(|bytes| bytes > 0), "{size} in {costs}");
+    }
+}
+
+#[test]
+fn a_probe_with_bad_arguments_says_so_in_one_line() {
+    for args in [&["__probe", "fibers", "1", "http://127.0.0.1:1/"][..], &["__probe", "threads"]] {
+        let output = compare(args);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one clear line: {stderr}");
+    }
+    // A probe never goes off this machine: a proxy could be asked.
+    let output = compare(&["__probe", "ureq", "1", "http://flags.invalid/flags"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
 }
 
 #[test]
