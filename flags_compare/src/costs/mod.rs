@@ -18,8 +18,8 @@
 //! (peak(N) - peak(0)) / N. At N = 1 that includes what the first one costs
 //! once (code paged in, a runtime's or a pool's first allocations); the
 //! step between the two largest N does not, and the table shows it too.
-//! The connections go to a `flags_server` in a process of its own, with no
-//! delay, on loopback: its memory is its own, not the probe's.
+//! The connections go to a `flags_server` in a process of its own, on
+//! loopback: its memory is its own, not the probe's.
 //!
 //! RSS counts the pages a process touched in user space. The kernel's
 //! memory for the same things (socket buffers, a thread's kernel stack,
@@ -162,6 +162,10 @@ impl Series {
     }
 }
 
+/// Seconds the site holds each of the reqwest probe's GETs: far longer than
+/// it takes to send a thousand on loopback.
+const HELD: f64 = 0.25;
+
 /// Everything `--costs` measured.
 pub struct Costs {
     pub series: Vec<Series>,
@@ -177,11 +181,17 @@ pub fn costs(args: &Args) -> Result<(), Failure> {
     let server = programs::find_server(args.bin_dir.as_deref())?;
     // N connections hold N sockets in the probe, and as many in the site.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
-    // No delay: the probes' GETs are only there to open connections.
-    let site = SiteProcess::start(&server, &SiteSettings { latency: 0.0, faults: Vec::new() })?;
+    // ureq's GETs go one after another: no delay. reqwest's go all at once,
+    // and the site holds each for a while, so that no connection is free
+    // for another GET: N connections, in flight together, as in flags_async.
+    let start = |latency| SiteProcess::start(&server, &SiteSettings { latency, faults: vec![] });
+    let (quick, slow) = (start(0.0)?, start(HELD)?);
     let counts = counts(&args.costs);
     let progress = progress((Kind::ALL.len() * counts.len()) as u64);
-    let measure = |kind| measure(kind, &counts, &site, &progress);
+    let measure = |kind| {
+        let site = if kind == Kind::Reqwest { &slow } else { &quick };
+        measure(kind, &counts, site, &progress)
+    };
     let series = Kind::ALL.into_iter().map(measure).collect::<Result<Vec<_>, _>>();
     progress.finish_and_clear();
     let costs = Costs {
