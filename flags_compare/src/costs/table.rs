@@ -37,7 +37,7 @@ fn row_of(series: &[Series], row: usize) -> String {
     let n = series.first().and_then(|one| one.points.get(row)).map_or(0, |point| point.n);
     let mut text = format!("{n:>FIRST$}");
     for one in series {
-        let point = &one.points[row];
+        let Some(point) = one.points.get(row) else { continue };
         let per_unit = one.per_unit(point).map_or(String::new(), per_unit);
         let _ = write!(text, "  {:>9} {per_unit:>10}", peak(point.peak));
     }
@@ -147,5 +147,42 @@ fn per_unit(bytes: f64) -> String {
     match bytes.abs() < 1024.0 {
         true => format!("{bytes:.0} B"),
         false => format!("{:.1} KiB", bytes / 1024.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Point;
+    use super::*;
+
+    fn costs(peak: impl Fn(u32) -> Option<Peak>, anon: impl Fn(u32) -> Option<u64>) -> Costs {
+        let points = |kind| {
+            let point = |n| Point { n, peak: peak(n), anon: anon(n), connections: None };
+            Series { kind, points: [0, 1, 10_000].map(point).into() }
+        };
+        Costs {
+            series: Kind::ALL.map(points).into(),
+            waiting_future_bytes: 88,
+            get_future_bytes: None,
+        }
+    }
+
+    #[test]
+    fn a_table_under_100_columns_with_its_steps() {
+        let peak = |n: u32| Some(Peak { bytes: (3 << 20) + u64::from(n) * 10_240, by: Peak::OWN });
+        let text = render(&costs(peak, |n| Some((300 << 10) + u64::from(n) * 10_240)));
+        assert!(text.lines().all(|line| line.chars().count() < 100), "{text}");
+        let step = text.lines().find(|line| line.trim_start().starts_with("1→10000"));
+        assert!(step.is_some_and(|line| line.matches("10.0 KiB").count() == 4), "{text}");
+        assert!(text.contains("(anonymous memory at N - at 0) / N"), "{text}");
+        assert!(text.contains("is unknown (download_one"), "{text}");
+    }
+
+    #[test]
+    fn where_nothing_tells_the_memory_it_is_unknown() {
+        let text = render(&costs(|_| None, |_| None));
+        let zero = text.lines().find(|line| line.trim_start().starts_with("0 "));
+        assert!(zero.is_some_and(|line| line.matches("unknown").count() == 4), "{text}");
+        assert!(text.contains("Peaks: unknown"), "{text}");
     }
 }
