@@ -185,12 +185,19 @@ fn weighs_threads_futures_and_connections_as_json() {
         assert_eq!(counts, [0, 1, 2], "the baseline first: {kind}");
         let connects = matches!(kind["kind"].as_str(), Some("ureq" | "reqwest"));
         for point in points {
-            for figure in ["peak_rss_bytes", "anon_rss_bytes", "per_unit_bytes", "connections"] {
+            let figures = ["peak_rss_bytes", "anon_rss_bytes", "per_unit_bytes", "requests"];
+            for figure in figures.into_iter().chain(["connections"]) {
                 assert!(point.get(figure).is_some_and(number_or_null), "{figure} in {point}");
             }
             assert_eq!(point["peak_rss_bytes"].is_number(), cfg!(unix), "{point}");
-            let connections = if connects { point["n"].clone() } else { Value::Null };
-            assert_eq!(point["connections"], connections, "one connection each: {point}");
+            // Two GETs on each connection: each one was kept alive.
+            let n = point["n"].as_u64().expect("N");
+            let seen = (point["requests"].as_u64(), point["connections"].as_u64());
+            assert_eq!(
+                seen,
+                if connects { (Some(2 * n), Some(n)) } else { (None, None) },
+                "{point}"
+            );
         }
         assert!(points[0]["per_unit_bytes"].is_null(), "nothing to divide by at N = 0");
         let step = &kind["last_step"];

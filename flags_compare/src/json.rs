@@ -38,11 +38,11 @@
 //! {"kinds": [{"kind": "threads", "what": "a std thread, started and parked, ...",
 //!             "points": [{"n": 0, "peak_rss_bytes": 3387392, "measured_by": "VmHWM",
 //!                         "anon_rss_bytes": 299008, "per_unit_bytes": null,
-//!                         "connections": null}, ...],
+//!                         "requests": null, "connections": null}, ...],
 //!             "last_step": {"from": 1, "to": 100, "per_unit_bytes": 10444.8},
 //!             "per_unit_of": "anon_rss"},
 //!            {"kind": "futures", ...}, {"kind": "ureq", ...}, {"kind": "reqwest", ...}],
-//!  "waiting_future_bytes": 24, "get_future_bytes": 1872}
+//!  "waiting_future_bytes": 88, "get_future_bytes": 792}
 //! ```
 
 use std::collections::BTreeMap;
@@ -79,9 +79,8 @@ pub struct CostsJson {
     pub kinds: Vec<KindJson>,
     /// `size_of_val` of one waiting future of the futures probe.
     pub waiting_future_bytes: usize,
-    /// `size_of_val` of flags_common's `with_reqwest::Client::get` future;
-    /// `null` if no client could be built to make one.
-    pub get_future_bytes: Option<usize>,
+    /// The size of flags_common's `with_reqwest::Client::get` future.
+    pub get_future_bytes: usize,
 }
 
 /// One kind's probes.
@@ -113,7 +112,10 @@ pub struct PointJson {
     /// (anon at N - anon at 0) / N, or the same of the peaks (see
     /// `per_unit_of`); `null` at N = 0.
     pub per_unit_bytes: Option<f64>,
-    /// The connections the site saw: `null` for threads and futures.
+    /// The GETs the site saw, and the connections they came on: 2N on N
+    /// (each connection kept alive, used twice); `null` for threads and
+    /// futures.
+    pub requests: Option<usize>,
     pub connections: Option<usize>,
 }
 
@@ -257,6 +259,7 @@ pub fn costs(costs: &Costs) -> String {
                 measured_by: point.peak.map(|peak| peak.by),
                 anon_rss_bytes: point.anon,
                 per_unit_bytes: series.per_unit(point).map(|bytes| round(bytes, 1)),
+                requests: point.requests,
                 connections: point.connections,
             })
             .collect(),

@@ -11,8 +11,8 @@
 //! |---|---|---|
 //! | `threads` | std threads, started and parked: a thread alone | `threads` |
 //! | `futures` | futures waiting on one `Notify`, held as flags_async holds them | `waiting` |
-//! | `ureq` | kept-alive connections of flags_threadpool's client, no thread each | `with_ureq` |
-//! | `reqwest` | kept-alive connections of flags_async's client, after N GETs at once | `with_reqwest` |
+//! | `ureq` | kept-alive connections set up as flags_threadpool's, no thread each | `with_ureq` |
+//! | `reqwest` | kept-alive connections set up as flags_async's, after N GETs at once | `with_reqwest` |
 //!
 //! and each once more with none (N = 0), so that what one costs is
 //! (peak(N) - peak(0)) / N. At N = 1 that includes what the first one costs
@@ -34,11 +34,8 @@ mod waiting;
 mod with_reqwest;
 mod with_ureq;
 
-use std::collections::BTreeSet;
-use std::time::Duration;
-
-use flags_common::Plan;
 use indicatif::ProgressBar;
+use std::collections::BTreeSet;
 
 pub use probe::{main as probe, requested as probe_requested};
 
@@ -80,15 +77,15 @@ impl Kind {
             Kind::Futures => {
                 "a future waiting on a Notify, in buffer_unordered on tokio's current-thread runtime"
             }
-            Kind::Ureq => "a kept-alive connection of flags_threadpool's ureq client, after a GET",
+            Kind::Ureq => "a kept-alive ureq connection set up as flags_threadpool's, after a GET",
             Kind::Reqwest => {
-                "a kept-alive connection of flags_async's reqwest client, after N GETs at once"
+                "a kept-alive reqwest connection set up as flags_async's, after N GETs at once"
             }
         }
     }
 
     /// Whether its probe opens connections to the site.
-    fn connects(self) -> bool {
+    pub fn connects(self) -> bool {
         matches!(self, Kind::Ureq | Kind::Reqwest)
     }
 }
@@ -116,7 +113,10 @@ pub struct Point {
     /// The anonymous memory (heap, stacks) with all N alive: what grows
     /// with N, without the noise of code pages (see `memory`).
     pub anon: Option<u64>,
-    /// For the connection probes: the connections the site saw.
+    /// For the connection probes: the GETs the site saw, and the
+    /// connections they came on. A probe GETs twice on each connection, so
+    /// that 2N on N show that each was kept alive.
+    pub requests: Option<usize>,
     pub connections: Option<usize>,
 }
 
@@ -171,8 +171,8 @@ pub struct Costs {
     pub series: Vec<Series>,
     /// `size_of_val` of one waiting future of the `futures` probe.
     pub waiting_future_bytes: usize,
-    /// `size_of_val` of flags_common's `with_reqwest::Client::get` future.
-    pub get_future_bytes: Option<usize>,
+    /// The size of flags_common's `with_reqwest::Client::get` future.
+    pub get_future_bytes: usize,
 }
 
 /// Weighs each kind at 0 and at each count asked, and prints the figures,
@@ -197,7 +197,7 @@ pub fn costs(args: &Args) -> Result<(), Failure> {
     let costs = Costs {
         series: series?,
         waiting_future_bytes: waiting::waiting_future_bytes(),
-        get_future_bytes: with_reqwest::get_future_bytes().ok(),
+        get_future_bytes: with_reqwest::get_future_bytes(),
     };
     match args.json {
         true => println!("{}", json::costs(&costs)),
@@ -219,32 +219,25 @@ fn measure(
         progress.set_message(format!("{} N={n}", kind.name()));
         let reading = spawn::probe(kind, n, &site.url)?;
         // The site's records since the last connection probe are this one's.
-        let connections = match kind.connects() {
-            true => Some(connections(site)?),
-            false => None,
+        let (requests, connections) = match kind.connects() {
+            true => {
+                seen(site).map(|(requests, connections)| (Some(requests), Some(connections)))?
+            }
+            false => (None, None),
         };
         progress.inc(1);
-        Ok(Point { n, peak: reading.peak, anon: reading.anon, connections })
+        Ok(Point { n, peak: reading.peak, anon: reading.anon, requests, connections })
     };
     let points = counts.iter().map(point).collect::<Result<_, Failure>>()?;
     Ok(Series { kind, points })
 }
 
-/// How many connections the site saw since it was last asked.
-fn connections(site: &SiteProcess) -> Result<usize, String> {
+/// How many requests the site saw since it was last asked, and on how many
+/// connections.
+fn seen(site: &SiteProcess) -> Result<(usize, usize), String> {
     let records = site.records_of_last_run()?;
-    Ok(records.iter().map(|record| record.connection).collect::<BTreeSet<u64>>().len())
-}
-
-/// The job of a connection probe's client: keep `concur_req` connections.
-fn plan(base_url: &str, concur_req: usize) -> Plan {
-    Plan {
-        cc_list: Vec::new(),
-        base_url: base_url.to_string(),
-        concur_req,
-        timeout: Duration::from_secs(10),
-        credentials: None,
-    }
+    let connections = records.iter().map(|record| record.connection).collect::<BTreeSet<u64>>();
+    Ok((records.len(), connections.len()))
 }
 
 /// The site's smallest flag, Monaco's 1,193 bytes: the connections are
@@ -259,7 +252,7 @@ mod tests {
 
     fn point(n: u32, kib: u64) -> Point {
         let peak = Some(Peak { bytes: (kib + 3000) << 10, by: Peak::OWN });
-        Point { n, peak, anon: Some(kib << 10), connections: None }
+        Point { n, peak, anon: Some(kib << 10), requests: None, connections: None }
     }
 
     #[test]
@@ -276,7 +269,7 @@ mod tests {
         assert_eq!(per_unit(1), Some(32.0 * 1024.0));
         assert_eq!(per_unit(2), Some(10.0 * 1024.0));
         assert_eq!(series.last_step(), Some((100, 300, 10.0 * 1024.0)));
-        let unknown = Point { n: 5, peak: None, anon: None, connections: None };
+        let unknown = Point { n: 5, peak: None, anon: None, requests: None, connections: None };
         assert_eq!(series.per_unit(&unknown), None);
         // Without the anonymous memory, the peaks.
         let peaks_only = |n, kib| Point { anon: None, ..point(n, kib) };

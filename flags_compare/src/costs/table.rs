@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Costs, Kind, Peak, Series};
+use super::{Costs, Kind, Peak, Point, Series};
 use crate::report::mib;
 
 /// The first column: N, or the last step's two counts, `300→676`.
@@ -88,10 +88,9 @@ fn notes(costs: &Costs) -> String {
         text,
         "\nOne waiting future of the futures probe is {} bytes (size_of_val), in a node of\n\
          buffer_unordered. flags_common's with_reqwest::Client::get future, which flags_async's\n\
-         download_one holds while it waits for an answer, is {} (download_one lives in\n\
+         download_one holds while it waits for an answer, is {} bytes (download_one lives in\n\
          flags_async's binary, which nothing can import: not measured).",
-        costs.waiting_future_bytes,
-        costs.get_future_bytes.map_or("unknown".to_string(), |bytes| format!("{bytes} bytes"))
+        costs.waiting_future_bytes, costs.get_future_bytes
     );
     text += &peaks_by(&costs.series);
     text += "Not counted (RSS is user space only): socket buffers, each thread's kernel stack\n\
@@ -99,28 +98,34 @@ fn notes(costs: &Costs) -> String {
     text
 }
 
-/// Whether the connection probes opened one connection per unit, as the
-/// site saw them: said once if so, else at each count where not.
+/// Whether the connection probes kept one connection per unit alive, as
+/// the site saw them: 2N GETs on N connections. Said once if so, else at
+/// each count where not.
 fn connections(series: &[Series]) -> String {
     let mut text = String::new();
-    for one in series.iter().filter(|one| one.points.iter().any(|p| p.connections.is_some())) {
-        for point in one.points.iter().filter(|p| p.connections != Some(p.n as usize)) {
-            let seen = point.connections.map_or("unknown".to_string(), |c| c.to_string());
+    for one in series.iter().filter(|one| one.kind.connects()) {
+        for point in one.points.iter().filter(|point| !kept_alive(point)) {
+            let seen = |count: Option<usize>| count.map_or("?".to_string(), |c| c.to_string());
+            let (requests, connections) = (seen(point.requests), seen(point.connections));
+            let (kind, n) = (one.kind.name(), point.n);
             let _ = writeln!(
                 text,
-                "{} at N={}: the site saw {seen} connections",
-                one.kind.name(),
-                point.n
+                "{kind} at N={n}: the site saw {requests} GETs on {connections} connections, not {} on {n}",
+                2 * n
             );
         }
     }
     match text.is_empty() {
-        true => {
-            "At each N, the site saw N connections of the ureq probe and of the reqwest probe.\n"
-                .into()
-        }
+        true => "The site saw 2N GETs on N connections from each ureq and reqwest probe: each\n\
+                 connection, kept alive, took a second GET after the memory was read.\n"
+            .to_string(),
         false => text,
     }
+}
+
+fn kept_alive(point: &Point) -> bool {
+    let n = point.n as usize;
+    point.requests == Some(2 * n) && point.connections == Some(n)
 }
 
 /// How the peaks were read.
@@ -152,18 +157,18 @@ fn per_unit(bytes: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Point;
     use super::*;
 
     fn costs(peak: impl Fn(u32) -> Option<Peak>, anon: impl Fn(u32) -> Option<u64>) -> Costs {
         let points = |kind| {
-            let point = |n| Point { n, peak: peak(n), anon: anon(n), connections: None };
+            let point =
+                |n| Point { n, peak: peak(n), anon: anon(n), requests: None, connections: None };
             Series { kind, points: [0, 1, 10_000].map(point).into() }
         };
         Costs {
             series: Kind::ALL.map(points).into(),
             waiting_future_bytes: 88,
-            get_future_bytes: None,
+            get_future_bytes: 792,
         }
     }
 
@@ -175,7 +180,7 @@ mod tests {
         let step = text.lines().find(|line| line.trim_start().starts_with("1→10000"));
         assert!(step.is_some_and(|line| line.matches("10.0 KiB").count() == 4), "{text}");
         assert!(text.contains("(anonymous memory at N - at 0) / N"), "{text}");
-        assert!(text.contains("is unknown (download_one"), "{text}");
+        assert!(text.contains("is 792 bytes (download_one"), "{text}");
     }
 
     #[test]
