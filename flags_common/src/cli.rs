@@ -88,9 +88,10 @@ fn usage_error(err: clap::Error, command: &mut clap::Command) -> ! {
     const MORE: &str = "For more information, try '--help'.";
     let rendered = err.render().to_string();
     let message = rendered.trim_end().trim_end_matches(MORE).trim_end();
-    match message.contains("Usage:") {
-        true => warn(format_args!("{message}\n\n{MORE}")),
-        false => warn(format_args!("{message}\n\n{}\n\n{MORE}", command.render_usage())),
+    if message.contains("Usage:") {
+        warn(format_args!("{message}\n\n{MORE}"));
+    } else {
+        warn(format_args!("{message}\n\n{}\n\n{MORE}", command.render_usage()));
     }
     process::exit(2);
 }

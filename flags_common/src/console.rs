@@ -17,6 +17,6 @@ pub fn say(text: fmt::Arguments) {
 }
 
 /// Prints a line to stderr (which Rust never buffers).
-pub fn warn(text: fmt::Arguments) {
+pub(crate) fn warn(text: fmt::Arguments) {
     let _ = writeln!(io::stderr().lock(), "{text}");
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 /// The 20 most populous countries, in the book's order (flags.py's `POP20_CC`).
-pub const POP20_CC: [&str; 20] = [
+pub(crate) const POP20_CC: [&str; 20] = [
     "CN", "IN", "US", "ID", "BR", "PK", "NG", "BD", "RU", "JP", "MX", "PH", "VN", "ET", "EG", "DE",
     "IR", "TR", "CD", "FR",
 ];

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 
 /// A body larger than this is an error: the largest real flag is 36 KB, so
 /// anything this big is a broken or hostile server, not a flag.
-pub const MAX_FLAG_BYTES: usize = 4 << 20;
+pub(crate) const MAX_FLAG_BYTES: usize = 4 << 20;
 
 /// How much of an error page is read, at most. Reading a small one to its end
 /// lets the next request reuse the connection; a bigger one is not worth it,
@@ -118,7 +118,7 @@ pub(crate) fn too_many_redirects() -> Error {
 /// decoded (`pa%3Ass` is `pa:ss`), sent as HTTP basic authentication to that
 /// site only, and never printed.
 #[derive(Clone)]
-pub struct Credentials {
+pub(crate) struct Credentials {
     /// `http://host:port`: the only origin the credentials go to.
     origin: url::Origin,
     header: String,

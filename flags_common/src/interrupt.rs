@@ -18,6 +18,7 @@
 use std::process;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
 
 use crate::console::warn;
 use crate::progress::Progress;
@@ -61,7 +62,8 @@ pub(crate) fn saving() -> RwLockReadGuard<'static, ()> {
 /// handler (an exotic platform) a signal still stops the program, just
 /// without the report.
 pub(crate) fn install(progress: Progress) {
-    if let Err(err) = listen(move |signal| on_signal(signal, &progress)) {
+    let mut first = None;
+    if let Err(err) = listen(move |signal| on_signal(signal, &mut first, &progress)) {
         warn(format_args!("warning: Ctrl-C will stop the run without a report: {err}"));
     }
 }
@@ -81,17 +83,28 @@ fn listen(mut handler: impl FnMut(i32) + Send + 'static) -> std::io::Result<()> 
     ctrlc::set_handler(move || handler(SIGINT)).map_err(std::io::Error::other)
 }
 
-/// The first signal stops the run; the next one quits at once.
-fn on_signal(signal: i32, progress: &Progress) {
-    let first = STOP.compare_exchange(0, signal, Ordering::Relaxed, Ordering::Relaxed).is_ok();
-    if first {
-        let (name, again) = match signal {
-            SIGINT => ("Ctrl-C", "Ctrl-C again"),
-            _ => (signal_name(signal), "send it again"),
-        };
-        progress
-            .notice(&format!("{name}: finishing the downloads in flight ({again} to quit now)"));
-        return;
+/// The same signal twice within this time is one request to stop: `timeout`
+/// sends its signal to the program, then again to the program's process
+/// group, and no one presses Ctrl-C twice that fast.
+const SAME_SIGNAL: Duration = Duration::from_millis(200);
+
+/// The first signal stops the run; the next one quits at once. `first` is
+/// the first signal and when it came.
+fn on_signal(signal: i32, first: &mut Option<(i32, Instant)>, progress: &Progress) {
+    match *first {
+        Some((earlier, at)) if earlier == signal && at.elapsed() < SAME_SIGNAL => return,
+        Some(_) => {}
+        None => {
+            *first = Some((signal, Instant::now()));
+            STOP.store(signal, Ordering::Relaxed);
+            let (name, again) = match signal {
+                SIGINT => ("Ctrl-C", "Ctrl-C again"),
+                _ => (signal_name(signal), "send it again"),
+            };
+            let notice = format!("{name}: finishing the downloads in flight ({again} to quit now)");
+            progress.notice(&notice);
+            return;
+        }
     }
     let _no_more_saves = SAVING.write().unwrap_or_else(PoisonError::into_inner);
     progress.quit("Stopped at once: the flags in downloaded/ are all complete.");

@@ -68,11 +68,11 @@ pub mod with_reqwest;
 #[cfg(feature = "ureq")]
 pub mod with_ureq;
 
-pub use countries::{POP20_CC, parse_cc};
+pub use countries::parse_cc;
 pub use error::{Error, Result};
 pub use interrupt::until_interrupted;
 pub use plan::Plan;
 pub use progress::Progress;
 pub use run::{DownloadMany, main};
-pub use save::{DEST_DIR, save_flag};
+pub use save::save_flag;
 pub use status::DownloadStatus;

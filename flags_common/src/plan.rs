@@ -21,5 +21,5 @@ pub struct Plan {
     pub timeout: Duration,
     /// The user and password of a `-s http://user:password@host/...` URL,
     /// which the clients send to that site; `base_url` has them no more.
-    pub credentials: Option<Credentials>,
+    pub(crate) credentials: Option<Credentials>,
 }

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::interrupt;
 
 /// Where flags are saved, in the current directory (flags.py's `DEST_DIR`).
-pub const DEST_DIR: &str = "downloaded";
+pub(crate) const DEST_DIR: &str = "downloaded";
 
 /// Longer names may not fit the file system once the temporary file's
 /// prefix and suffix are added (255 bytes is the usual limit).

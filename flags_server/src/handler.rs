@@ -24,7 +24,8 @@ use tokio::sync::Notify;
 use crate::body::Pieces;
 use crate::config::Config;
 use crate::fault::{Fault, REDIRECTED};
-use crate::records::{self, FileKind, RECORDS_PATH, Record};
+use crate::records::{FileKind, Record};
+use crate::records_endpoint::{self, RECORDS_PATH};
 use crate::static_site::Page;
 use crate::stats::{Recorder, Ticket};
 use crate::{log, reply};
@@ -49,7 +50,7 @@ impl Handler {
         self, request: Request<Incoming>,
     ) -> Result<Response<Pieces>, Infallible> {
         if request.uri().path() == RECORDS_PATH {
-            return Ok(records::answer(&self.recorder, &request));
+            return Ok(records_endpoint::answer(&self.recorder, &request));
         }
         let mut exchange = self.arrive(&request);
         let response = self.respond(&request, &mut exchange).await;

@@ -44,7 +44,8 @@
 //! | `fault` | the faults, the broken answers they make, and the `--fault CC=KIND` argument |
 //! | `reply` | small helpers that build responses |
 //! | `body` | the one response body type, which also tells when its last byte is out |
-//! | `records` | [`Record`], and the `/_records` endpoint that serves them |
+//! | `records` | [`Record`]: one request as the site saw it |
+//! | `records_endpoint` | `GET /_records?from=N`, which serves them as JSON |
 //! | `stats` | the shared [`Recorder`] behind [`Stats`] and the records |
 //! | `log` | the line the binary prints per request |
 //! | `config` | [`Config`]: delay, error rate, faults, idle timeout, logging |
@@ -71,6 +72,7 @@ mod fault;
 mod handler;
 mod log;
 mod records;
+mod records_endpoint;
 mod reply;
 mod server;
 mod site;
@@ -81,7 +83,8 @@ pub use config::Config;
 pub use countries::COUNTRY_CODES;
 pub use data::{flag_gif, metadata_json};
 pub use fault::{Fault, ParseFaultError, parse_fault_arg};
-pub use records::{FileKind, RECORDS_PATH, Record, RecordPage};
+pub use records::{FileKind, Record, RecordPage};
+pub use records_endpoint::RECORDS_PATH;
 pub use server::{listen, serve};
 pub use site::Site;
 pub use stats::{Recorder, Stats};

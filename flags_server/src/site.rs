@@ -17,7 +17,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
 use crate::config::Config;
-use crate::records::RECORDS_PATH;
+use crate::records_endpoint::RECORDS_PATH;
 use crate::server::{listen, serve};
 use crate::stats::{Recorder, Stats};
 

@@ -57,13 +57,32 @@ fn sigterm_and_sighup_stop_like_ctrl_c() {
 }
 
 #[test]
+fn a_signal_sent_twice_at_once_is_one_stop() {
+    // As `timeout` does: the signal to the program, then to its process group.
+    on_every_program(|program| {
+        let site = site(Config::with_latency(0.2, 0.0));
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let child = start(program, &site, &dir, Stdio::piped());
+        kill(&child, "-TERM");
+        kill(&child, "-TERM");
+        let run = finished(child.wait_with_output().expect("wait"), dir);
+        assert_eq!(run.status, Some(143), "{}", run.describe());
+        let last = run.stdout.lines().last().unwrap_or_default();
+        assert!(last.ends_with("not attempted: interrupted."), "the report\n{}", run.describe());
+        assert!(!run.stderr.contains("Stopped at once"), "{}", run.stderr);
+    });
+}
+
+#[test]
 fn a_second_ctrl_c_quits_at_once_leaving_only_whole_flags() {
     on_every_program(|program| {
-        let site = site(Config::with_latency(0.3, 0.0));
+        // Answers slow enough that the downloads in flight are still waiting
+        // for theirs when the second Ctrl-C comes.
+        let site = site(Config::with_latency(2.0, 0.0));
         let dir = tempfile::tempdir().expect("a temporary directory");
         let child = start(program, &site, &dir, Stdio::piped());
         kill(&child, "-INT");
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(300)); // as fast as a person presses twice
         kill(&child, "-INT");
         let run = finished(child.wait_with_output().expect("wait"), dir);
         assert_eq!(run.status, Some(130), "{}", run.describe());
@@ -85,7 +104,7 @@ fn signals_work_with_output_closed() {
         let mut child = start(program, &site, &dir, Stdio::piped());
         drop((child.stdout.take(), child.stderr.take())); // as `2>&1 | head -c 0` would
         kill(&child, "-INT");
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(300));
         kill(&child, "-INT");
         let status = wait_or_kill(&mut child, Duration::from_secs(20));
         assert_eq!(status, Some(130), "no panic (101), and the second Ctrl-C still works");

@@ -116,7 +116,8 @@ fn ctrl_c_writes_through_the_bar_and_the_screen_ends_clean() {
 
 #[test]
 fn two_ctrl_c_quit_at_once_and_the_screen_ends_clean() {
-    let site = site(Config::with_latency(0.3, 0.0));
+    // Slow enough that the downloads in flight still wait at the second Ctrl-C.
+    let site = site(Config::with_latency(1.0, 0.0));
     on_every_program(|program| {
         let dir = tempfile::tempdir().expect("a temporary directory");
         // Two at a time, so that the concurrent programs are still at it.
@@ -128,6 +129,7 @@ fn two_ctrl_c_quit_at_once_and_the_screen_ends_clean() {
         terminal.wait_for("BD ");
         terminal.press_ctrl_c();
         terminal.wait_for("Ctrl-C again to quit now");
+        std::thread::sleep(Duration::from_millis(300)); // as fast as a person presses twice
         terminal.press_ctrl_c();
         let screen = terminal.wait_for("END-");
         let lines: Vec<&str> = screen.lines().collect();
