@@ -133,10 +133,7 @@ fn output_file(arg: &str) -> Result<PathBuf, String> {
     let probe = tempfile::Builder::new().prefix(".flags_compare-check").tempfile_in(folder);
     probe.map_err(|err| format!("cannot write in {}: {err}", folder.display()))?;
     let read_only = path.metadata().is_ok_and(|file| file.permissions().readonly());
-    match read_only {
-        true => Err(format!("{arg} is read-only")),
-        false => Ok(path),
-    }
+    if read_only { Err(format!("{arg} is read-only")) } else { Ok(path) }
 }
 
 #[cfg(test)]

@@ -79,6 +79,7 @@
 //! | `records` | the site's records of each run, over HTTP as JSON |
 //! | `measure` | one run of a program: wall time, peak memory, report, records |
 //! | `wait` | waiting for a child: exit status and peak memory, or a stop |
+//! | `memory` | a process's peak and anonymous memory, from `/proc` on Linux |
 //! | `interrupt` | Ctrl-C and SIGTERM: stop the children, clean up, exit 130 |
 //! | `failure` | how a comparison ends early, and its exit status |
 //! | `report` | the runs summed up: the table and the bars |
@@ -97,6 +98,7 @@ mod growth;
 mod interrupt;
 mod json;
 mod measure;
+mod memory;
 mod programs;
 mod records;
 mod report;
@@ -156,9 +158,10 @@ fn run(args: &Args) -> Result<(), Failure> {
     if let (Some(path), Some(series)) = (&args.svg, &chart) {
         chart::draw(path, &chart::title(args.latency), series)?;
     }
-    match args.json {
-        true => println!("{}", json::comparison(args, &rows, &timelines, chart.as_deref())),
-        false => print_comparison(args, &rows, &timelines),
+    if args.json {
+        println!("{}", json::comparison(args, &rows, &timelines, chart.as_deref()));
+    } else {
+        print_comparison(args, &rows, &timelines);
     }
     Ok(())
 }

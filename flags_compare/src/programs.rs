@@ -69,9 +69,10 @@ fn folder(bin_dir: Option<&Path>) -> PathBuf {
 /// The binary `name` in `dir`, or an error that says how to build it.
 fn find_in(dir: &Path, name: &str) -> Result<PathBuf, String> {
     let exe = dir.join(format!("{name}{EXE_SUFFIX}"));
-    match exe.is_file() {
-        true => Ok(exe),
-        false => Err(format!("{name} not found in {}: {}", dir.display(), advice(dir))),
+    if exe.is_file() {
+        Ok(exe)
+    } else {
+        Err(format!("{name} not found in {}: {}", dir.display(), advice(dir)))
     }
 }
 

@@ -38,9 +38,10 @@ pub fn sweep(
     let steps = steps.collect::<Result<Vec<Step>, _>>();
     progress.finish_and_clear();
     let steps = steps?;
-    match args.json {
-        true => println!("{}", json::sweep(args, &steps)),
-        false => print!("{}", table(args, &steps)),
+    if args.json {
+        println!("{}", json::sweep(args, &steps));
+    } else {
+        print!("{}", table(args, &steps));
     }
     Ok(())
 }

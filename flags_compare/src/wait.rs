@@ -6,6 +6,10 @@
 //! memory (what `/usr/bin/time -v` shows), in KiB on Linux and the BSDs
 //! and in bytes on macOS. Elsewhere the memory is unknown.
 //!
+//! On Linux, `ru_maxrss` would also count flags_compare's own peak (see
+//! `memory`), so the wait reads the child's `VmHWM` as it polls, and the
+//! last reading before the exit is its peak.
+//!
 //! The wait polls, every millisecond, so that a stop signal is noticed
 //! while a program runs: the measured time is then late by a millisecond at
 //! most, far below what the runs vary by.
@@ -17,6 +21,7 @@ use std::time::Duration;
 
 use crate::failure::Failure;
 use crate::interrupt;
+use crate::memory;
 
 /// How often to look whether the child has exited, or a signal arrived.
 const POLL: Duration = Duration::from_millis(1);
@@ -34,10 +39,13 @@ pub struct Exit {
 /// it, and returns the signal instead.
 pub fn wait(child: &mut Child) -> Result<Exit, Failure> {
     let failed = |err: io::Error| Failure::Error(format!("cannot wait for a program: {err}"));
+    let mut peak = None;
     loop {
         if let Some(exit) = try_wait(child).map_err(failed)? {
-            return Ok(exit);
+            // The peak read while it ran, where there is one: not inflated.
+            return Ok(Exit { peak_rss_bytes: peak.or(exit.peak_rss_bytes), ..exit });
         }
+        peak = memory::of(child.id()).peak.max(peak);
         if let Err(stop) = interrupt::check() {
             // Not reaped yet, so its process id is still its own to kill.
             let _ = child.kill();
@@ -67,10 +75,7 @@ fn try_wait(child: &mut Child) -> io::Result<Option<Exit>> {
 
 #[cfg(unix)]
 fn shell_status(status: libc::c_int) -> i32 {
-    match libc::WIFSIGNALED(status) {
-        true => 128 + libc::WTERMSIG(status),
-        false => libc::WEXITSTATUS(status),
-    }
+    if libc::WIFSIGNALED(status) { 128 + libc::WTERMSIG(status) } else { libc::WEXITSTATUS(status) }
 }
 
 /// `ru_maxrss` in bytes: macOS counts bytes, Linux and the BSDs KiB.

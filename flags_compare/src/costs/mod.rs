@@ -45,7 +45,6 @@
 //! rest its allocator's state); a waiting future, under 200 bytes; a ureq
 //! connection, 15 KiB (its 8 + 4 KiB buffers); a reqwest connection, 26 KiB.
 
-mod memory;
 mod probe;
 mod spawn;
 mod table;
@@ -174,9 +173,10 @@ impl Series {
         if to.n <= from.n {
             return None;
         }
-        let (before, after) = match self.by_anon() {
-            true => (from.anon?, to.anon?),
-            false => (from.peak?.bytes, to.peak?.bytes),
+        let (before, after) = if self.by_anon() {
+            (from.anon?, to.anon?)
+        } else {
+            (from.peak?.bytes, to.peak?.bytes)
         };
         Some((after as f64 - before as f64) / f64::from(to.n - from.n))
     }
@@ -219,9 +219,10 @@ pub fn costs(args: &Args) -> Result<(), Failure> {
         waiting_future_bytes: waiting::waiting_future_bytes(),
         get_future_bytes: with_reqwest::get_future_bytes(),
     };
-    match args.json {
-        true => println!("{}", json::costs(&costs)),
-        false => print!("{}", table::render(&costs)),
+    if args.json {
+        println!("{}", json::costs(&costs));
+    } else {
+        print!("{}", table::render(&costs));
     }
     Ok(())
 }
@@ -239,11 +240,10 @@ fn measure(
         progress.set_message(format!("{} N={n}", kind.name()));
         let reading = spawn::probe(kind, n, &site.url)?;
         // The site's records since the last connection probe are this one's.
-        let (requests, connections) = match kind.connects() {
-            true => {
-                seen(site).map(|(requests, connections)| (Some(requests), Some(connections)))?
-            }
-            false => (None, None),
+        let (requests, connections) = if kind.connects() {
+            seen(site).map(|(requests, connections)| (Some(requests), Some(connections)))?
+        } else {
+            (None, None)
         };
         progress.inc(1);
         Ok(Point { n, peak: reading.peak, anon: reading.anon, requests, connections })

@@ -15,8 +15,8 @@ use std::process::ExitCode;
 
 use serde::{Deserialize, Serialize};
 
-use super::memory::Own;
 use super::{Kind, threads, waiting, with_reqwest, with_ureq};
+use crate::memory::Own;
 
 /// The first argument that makes flags_compare a probe.
 pub const MODE: &str = "__probe";
@@ -66,9 +66,10 @@ fn parse(args: &[OsString]) -> Result<(Kind, usize, String), String> {
     let Some([kind, n, url]) = args.as_deref() else { return Err(usage()) };
     let kind = Kind::parse(kind).ok_or_else(usage)?;
     let n = n.parse().map_err(|_| format!("N must be a whole number, not {n:?}"))?;
-    match on_loopback(url) {
-        true => Ok((kind, n, url.to_string())),
-        false => Err(format!("{url} is not http://127.0.0.1:PORT/... (nor [::1])")),
+    if on_loopback(url) {
+        Ok((kind, n, url.to_string()))
+    } else {
+        Err(format!("{url} is not http://127.0.0.1:PORT/... (nor [::1])"))
     }
 }
 

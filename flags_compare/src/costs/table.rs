@@ -57,17 +57,14 @@ fn last_step(series: &[Series]) -> String {
 
 /// What the per unit figures divide.
 fn per_unit_means(series: &[Series]) -> &'static str {
-    match series.iter().all(Series::by_anon) {
-        true => {
-            "N of each alive at once, each N in a fresh process: its peak RSS, and per unit\n\
-             (anonymous memory at N - at 0) / N: the heap and stacks, which grow with N. The\n\
-             rest of the peak is code and libraries, paid once, which vary by some 200 KiB\n\
-             from run to run: more than 676 futures weigh.\n\n"
-        }
-        false => {
-            "N of each alive at once, each N in a fresh process: its peak RSS, and per unit\n\
-             (peak at N - peak at 0) / N.\n\n"
-        }
+    if series.iter().all(Series::by_anon) {
+        "N of each alive at once, each N in a fresh process: its peak RSS, and per unit\n\
+         (anonymous memory at N - at 0) / N: the heap and stacks, which grow with N. The\n\
+         rest of the peak is code and libraries, paid once, which vary by some 200 KiB\n\
+         from run to run: more than 676 futures weigh.\n\n"
+    } else {
+        "N of each alive at once, each N in a fresh process: its peak RSS, and per unit\n\
+         (peak at N - peak at 0) / N.\n\n"
     }
 }
 
@@ -115,11 +112,12 @@ fn connections(series: &[Series]) -> String {
             );
         }
     }
-    match text.is_empty() {
-        true => "The site saw 2N GETs on N connections from each ureq and reqwest probe: each\n\
-                 connection, kept alive, took a second GET after the memory was read.\n"
-            .to_string(),
-        false => text,
+    if text.is_empty() {
+        "The site saw 2N GETs on N connections from each ureq and reqwest probe: each\n\
+         connection, kept alive, took a second GET after the memory was read.\n"
+            .to_string()
+    } else {
+        text
     }
 }
 
@@ -149,9 +147,10 @@ fn peak(peak: Option<Peak>) -> String {
 
 /// Bytes under a KiB, else KiB: a future weighs bytes, a connection KiB.
 fn per_unit(bytes: f64) -> String {
-    match bytes.abs() < 1024.0 {
-        true => format!("{bytes:.0} B"),
-        false => format!("{:.1} KiB", bytes / 1024.0),
+    if bytes.abs() < 1024.0 {
+        format!("{bytes:.0} B")
+    } else {
+        format!("{:.1} KiB", bytes / 1024.0)
     }
 }
 

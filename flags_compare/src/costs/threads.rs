@@ -17,7 +17,7 @@ use std::sync::mpsc;
 use std::sync::{PoisonError, RwLock};
 use std::thread;
 
-use super::memory::{self, Own};
+use crate::memory::{self, Own};
 
 /// Starts `n` threads and parks each until all are up; reads this
 /// process's memory then, while all of them are alive.

@@ -12,7 +12,7 @@ use futures::{StreamExt, future, stream};
 use tokio::runtime::Runtime;
 use tokio::sync::Notify;
 
-use super::memory::{self, Own};
+use crate::memory::{self, Own};
 
 /// Runs `n` waiting futures; reads this process's memory once all of
 /// them wait, then lets them end.

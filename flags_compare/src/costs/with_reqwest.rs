@@ -22,8 +22,8 @@ use futures::{StreamExt, stream};
 use reqwest::redirect::Policy;
 
 use super::flag_url;
-use super::memory::{self, Own};
 use super::waiting::runtime;
+use crate::memory::{self, Own};
 
 /// Loopback answers at once; a site that takes this long is stuck.
 const TIMEOUT: Duration = Duration::from_secs(10);

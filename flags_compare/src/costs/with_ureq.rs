@@ -23,7 +23,7 @@ use std::time::Duration;
 use ureq::Agent;
 
 use super::flag_url;
-use super::memory::{self, Own};
+use crate::memory::{self, Own};
 
 /// Loopback answers at once; a site that takes this long is stuck.
 const TIMEOUT: Duration = Duration::from_secs(10);

@@ -44,9 +44,10 @@ pub fn render(timelines: &[Timeline], width: usize) -> String {
     text += &axis(span, &scale);
     for timeline in timelines {
         text += &header(timeline);
-        text += &match timeline.lanes <= MAX_ROWS {
-            true => lanes(timeline, &scale),
-            false => at_once(timeline, &scale),
+        text += &if timeline.lanes <= MAX_ROWS {
+            lanes(timeline, &scale)
+        } else {
+            at_once(timeline, &scale)
         };
     }
     text + &legend(&scale)

@@ -1,14 +1,15 @@
-//! A probe's own memory, read by the probe itself, while all its N are alive.
+//! A process's own memory, as Linux tells it in `/proc/PID/status`.
 //!
-//! Why not wait4's `ru_maxrss`, as the rest of flags_compare reads a
-//! program's peak? On Linux a process's `ru_maxrss` is never below the peak
-//! of the process that spawned it: `exec` carries the old image's peak over
-//! (`true` spawned by a 200 MB Python reports 200 MB). Harmless for the
-//! programs, which grow far beyond flags_compare; fatal here, where a probe
-//! of N = 0 is as small as flags_compare itself and N threads add
-//! kilobytes. So on Linux each probe reads `/proc/self/status`:
+//! Why not wait4's `ru_maxrss` alone? On Linux a process's `ru_maxrss` is
+//! never below the peak of the process that spawned it: `exec` carries the
+//! old image's peak over (`true` spawned by a 200 MB Python reports 200 MB).
+//! flags_compare grows as it reads the site's records, to some 7 MiB, more
+//! than flags_seq ever needs; and a cost probe of N = 0 is as small as
+//! flags_compare itself. So on Linux:
 //!
-//! * `VmHWM`, the peak of its own image since its exec: the table's peak;
+//! * `VmHWM`, the peak of a process's own image since its exec: what a
+//!   program's run is measured by (read while it runs, see `wait`), and a
+//!   probe's peak;
 //! * `RssAnon`, its anonymous memory (heap and stacks) right now, with all N
 //!   alive: what grows with N. The rest of the peak is code and libraries
 //!   mapped from files, paid once, and their count varies by some 200 KiB
@@ -17,9 +18,9 @@
 //!   `VmRSS` equals `VmHWM` at that moment: the moment with all N alive is
 //!   the peak.
 //!
-//! Elsewhere the probe reads nothing, and the parent falls back on wait4.
+//! Elsewhere nothing is read, and flags_compare falls back on wait4.
 
-/// What a probe knows of its own memory, in bytes.
+/// What a process's status says of its memory, in bytes.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Own {
     /// Peak resident memory since the exec (`VmHWM`).
@@ -29,14 +30,24 @@ pub struct Own {
 }
 
 /// This process's own memory, where the system tells it (Linux).
-#[cfg(target_os = "linux")]
 pub fn own() -> Own {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    read("/proc/self/status")
+}
+
+/// Another process's memory, while it runs (Linux); its peak is `None`
+/// once it has exited.
+pub fn of(pid: u32) -> Own {
+    read(&format!("/proc/{pid}/status"))
+}
+
+#[cfg(target_os = "linux")]
+fn read(path: &str) -> Own {
+    let status = std::fs::read_to_string(path).unwrap_or_default();
     Own { peak: field(&status, "VmHWM:"), anon: field(&status, "RssAnon:") }
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn own() -> Own {
+fn read(_path: &str) -> Own {
     Own::default()
 }
 
