@@ -12,6 +12,16 @@ use std::sync::OnceLock;
 /// The packages whose binaries the tests run.
 const PACKAGES: [&str; 4] = ["flags_seq", "flags_threadpool", "flags_async", "flags_server"];
 
+/// What Cargo sets for a test besides `CARGO_PKG_*`.
+const SET_FOR_A_TEST: [&str; 6] = [
+    "CARGO_MANIFEST_DIR",
+    "CARGO_MANIFEST_PATH",
+    "CARGO_PRIMARY_PACKAGE",
+    "CARGO_CRATE_NAME",
+    "CARGO_TARGET_TMPDIR",
+    "CARGO_BIN_NAME",
+];
+
 /// The path of a program's binary, or of an example's, built and up to date.
 pub fn exe(name: &str) -> PathBuf {
     static BIN_DIR: OnceLock<PathBuf> = OnceLock::new();
@@ -33,13 +43,19 @@ fn build() -> PathBuf {
         Some(other) => other,
     };
     let packages = PACKAGES.iter().flat_map(|name| ["-p", name]);
-    // Without the test's own CARGO_MANIFEST_DIR: build scripts that watch it
-    // (ring's) would rebuild whenever another package's tests ran first.
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--bins", "--examples", "--profile", profile])
-        .args(packages)
-        .env_remove("CARGO_MANIFEST_DIR")
-        .status();
+    // Without what Cargo set for this test (its package's name, version,
+    // folder...): build scripts that watch those (ring's) would otherwise
+    // run again, and rebuild half the tree, whenever the tests of another
+    // package ran the last build.
+    let mut command = Command::new(env!("CARGO"));
+    command.args(["build", "--quiet", "--bins", "--examples", "--profile", profile]).args(packages);
+    for (var, _) in std::env::vars_os() {
+        let var = var.to_string_lossy();
+        if var.starts_with("CARGO_PKG_") || SET_FOR_A_TEST.contains(&var.as_ref()) {
+            command.env_remove(var.as_ref());
+        }
+    }
+    let status = command.status();
     assert!(status.is_ok_and(|status| status.success()), "cargo build of the programs");
     dir
 }
