@@ -71,3 +71,14 @@ fn max_req_bounds_threads_and_futures_exactly() {
         assert_eq!(seen, (3, 3), "{}: exactly -m, no more, no less", program.name);
     }
 }
+
+#[test]
+fn flags_threadpool_keeps_a_connection_per_thread_even_beyond_ten() {
+    // ureq's pool keeps 10 idle connections in all by default: 15 threads
+    // would then close and open connections all along.
+    let site = site(Config::with_latency(0.01, 0.0));
+    let run = run(THREADPOOL, &["-a", "-m", "15", "-s", &site.base_url()]);
+    assert_eq!(run.status, Some(0), "{}", run.describe());
+    let stats = site.stats();
+    assert_eq!((stats.requests, stats.connections), (194, 15), "one connection per thread");
+}
