@@ -73,6 +73,7 @@ pub use error::{Error, Result};
 pub use interrupt::until_interrupted;
 pub use plan::Plan;
 pub use progress::Progress;
+pub use report::RunReport;
 pub use run::{DownloadMany, main};
 pub use save::save_flag;
 pub use status::DownloadStatus;

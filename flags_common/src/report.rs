@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::console::{say, warn};
 use crate::countries::ALL_CC;
@@ -75,14 +75,15 @@ fn nothing_found(counter: &Counter, plan: &Plan) -> bool {
     real && counter.not_found > 0 && counter.not_found == counter.total()
 }
 
-/// The report as JSON, with `--json`: one object on one line.
-#[derive(Serialize)]
-pub(crate) struct JsonReport<'a> {
+/// The report of one run as `--json` prints it: one object on one line,
+/// which flags_compare reads back with this same type.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Serialize)]
+pub struct RunReport {
     /// `flags_seq`, `flags_threadpool` or `flags_async`.
-    pub program: &'a str,
+    pub program: String,
     /// The `-s` label: SIMULATED, LOCAL, DELAY, ERROR, REMOTE or CUSTOM.
-    pub site: &'a str,
-    pub base_url: &'a str,
+    pub site: String,
+    pub base_url: String,
     /// How many codes were to be downloaded.
     pub flags: usize,
     /// The requests in flight at once: flags2's `actual_req`.
@@ -94,7 +95,7 @@ pub(crate) struct JsonReport<'a> {
     pub not_found: usize,
     pub errors: usize,
     /// Each error's reason, and how many codes ended with it.
-    pub error_reasons: &'a BTreeMap<String, usize>,
+    pub error_reasons: BTreeMap<String, usize>,
     /// Codes left out because a signal stopped the run.
     pub not_attempted: usize,
     /// The signal's number, if one stopped the run.
@@ -102,7 +103,7 @@ pub(crate) struct JsonReport<'a> {
     pub elapsed_s: f64,
 }
 
-pub(crate) fn json_report(report: &JsonReport) {
+pub(crate) fn json_report(report: &RunReport) {
     match serde_json::to_string(report) {
         Ok(json) => say(format_args!("{json}\n")),
         Err(err) => warn(format_args!("cannot write the report as JSON: {err}")),

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::interrupt;
 use crate::plan::Plan;
 use crate::progress::Progress;
-use crate::report::{self, JsonReport};
+use crate::report::{self, RunReport};
 use crate::save;
 use crate::status::{Counter, DownloadStatus};
 
@@ -71,10 +71,10 @@ fn run(
     progress.finish();
     let counter: Counter = statuses.iter().collect();
     if args.json {
-        report::json_report(&JsonReport {
-            program: cli::program(),
-            site: args.server.label,
-            base_url: &plan.base_url,
+        report::json_report(&RunReport {
+            program: cli::program().to_string(),
+            site: args.server.label.to_string(),
+            base_url: plan.base_url.clone(),
             flags: plan.cc_list.len(),
             concur_req,
             default_concur_req: default,
@@ -82,7 +82,7 @@ fn run(
             downloaded: counter.ok,
             not_found: counter.not_found,
             errors: counter.error_count(),
-            error_reasons: &counter.errors,
+            error_reasons: counter.errors.clone(),
             not_attempted: plan.cc_list.len().saturating_sub(counter.total()),
             stopped_by_signal: interrupt::stop_signal(),
             elapsed_s: elapsed.as_secs_f64(),

@@ -1,16 +1,15 @@
 //! Running a program as a user would, and measuring it: wall time, peak
 //! memory, what its `--json` report says it did, and what the site saw.
 
-use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use flags_common::RunReport;
 use flags_server::Record;
 use indicatif::ProgressBar;
-use serde::Deserialize;
 
 use crate::failure::Failure;
 use crate::interrupt;
@@ -25,27 +24,10 @@ pub struct Sample {
     pub wall: Duration,
     /// Its peak resident memory, in bytes, where the system tells it.
     pub peak_rss_bytes: Option<u64>,
-    /// What the program reported.
-    pub report: Report,
+    /// What the program reported, with `--json`.
+    pub report: RunReport,
     /// What the site recorded of its requests.
     pub records: Vec<Record>,
-}
-
-/// The fields of a program's `--json` report that the comparison uses.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct Report {
-    /// How many codes it was to download.
-    pub flags: usize,
-    /// The requests it had in flight at once.
-    pub concur_req: usize,
-    /// Its default and largest concurrency.
-    pub default_concur_req: usize,
-    pub max_concur_req: usize,
-    pub downloaded: usize,
-    pub not_found: usize,
-    pub errors: usize,
-    /// Each error's reason, and how many codes ended with it.
-    pub error_reasons: BTreeMap<String, usize>,
 }
 
 /// A program's runs on one workload.
@@ -96,7 +78,8 @@ pub fn run_once(exe: &Path, site: &SiteProcess, args: &[String]) -> Result<Sampl
     let exit = wait::wait(&mut child)?;
     let wall = started.elapsed();
 
-    let report = serde_json::from_str::<Report>(&fs::read_to_string(&stdout).unwrap_or_default());
+    let report =
+        serde_json::from_str::<RunReport>(&fs::read_to_string(&stdout).unwrap_or_default());
     match (exit.status, report) {
         // 1: some downloads failed, which the report counts.
         (0 | 1, Ok(report)) => {

@@ -170,11 +170,13 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::measure::{Report, Sample};
+    use flags_common::RunReport;
+
+    use crate::measure::Sample;
     use crate::programs::{ASYNC, SEQ};
 
     fn runs(program: Program, secs: &[f64], concur_req: usize) -> Runs {
-        let report = Report { flags: 20, concur_req, downloaded: 20, ..Report::default() };
+        let report = RunReport { flags: 20, concur_req, downloaded: 20, ..RunReport::default() };
         let sample = |secs: &f64| Sample {
             wall: Duration::from_secs_f64(*secs),
             peak_rss_bytes: Some(2 << 20),
