@@ -43,9 +43,8 @@
 //! And behind them: `cli` (the command line), `countries` (POP20 and the
 //! codes of `-a` and `-e`), `site` (the `-s` sites, built in or not),
 //! `report` (flags2's reports, or [`RunReport`] as JSON for flags_compare),
-//! [`console`] (printing that never
-//! panics, for the examples too). Modules use each other directly; this file
-//! only maps them.
+//! [`console`] (printing that never panics, for the examples too). Modules
+//! use each other directly; this file only maps them.
 
 // Built alone (`cargo build -p flags_common`), with neither client, the
 // rules that only the clients follow are not used.
