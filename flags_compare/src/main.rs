@@ -136,7 +136,13 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), Failure> {
     interrupt::listen();
     if !args.costs.is_empty() {
-        return costs::costs(args);
+        let costs = costs::costs(args)?;
+        if args.json {
+            println!("{}", json::costs(&costs));
+        } else {
+            print!("{}", costs::table(&costs));
+        }
+        return Ok(());
     }
     let programs = Programs::find(args.bin_dir.as_deref())?;
     programs.warn_if_debug();

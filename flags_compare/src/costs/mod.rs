@@ -57,11 +57,12 @@ use indicatif::ProgressBar;
 use std::collections::BTreeSet;
 
 pub use probe::{main as probe, requested as probe_requested};
+pub use table::render as table;
 
 use crate::cli::Args;
 use crate::failure::Failure;
 use crate::site::{SiteProcess, SiteSettings};
-use crate::{json, programs, progress};
+use crate::{programs, progress};
 
 /// What a probe holds N of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,9 +196,8 @@ pub struct Costs {
     pub get_future_bytes: usize,
 }
 
-/// Weighs each kind at 0 and at each count asked, and prints the figures,
-/// as a table or as JSON.
-pub fn costs(args: &Args) -> Result<(), Failure> {
+/// Weighs each kind at 0 and at each count asked.
+pub fn costs(args: &Args) -> Result<Costs, Failure> {
     let server = programs::find_server(args.bin_dir.as_deref())?;
     // N connections hold N sockets in the probe, and as many in the site.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
@@ -214,17 +214,11 @@ pub fn costs(args: &Args) -> Result<(), Failure> {
     };
     let series = Kind::ALL.into_iter().map(measure).collect::<Result<Vec<_>, _>>();
     progress.finish_and_clear();
-    let costs = Costs {
+    Ok(Costs {
         series: series?,
         waiting_future_bytes: waiting::waiting_future_bytes(),
         get_future_bytes: with_reqwest::get_future_bytes(),
-    };
-    if args.json {
-        println!("{}", json::costs(&costs));
-    } else {
-        print!("{}", table::render(&costs));
-    }
-    Ok(())
+    })
 }
 
 /// 0 first, then the counts asked, in order, once each.
