@@ -99,11 +99,6 @@ impl Progress {
             _ => warn(format_args!("\n{text}")),
         }
     }
-
-    /// Whether the errors were shown one by one (with `-v`).
-    pub(crate) fn is_verbose(&self) -> bool {
-        matches!(self.style, Style::Verbose)
-    }
 }
 
 /// `████████░░░░ 236/676 flags, 2s`, or `None` where it could not be drawn

@@ -88,7 +88,7 @@ fn run(
             elapsed_s: elapsed.as_secs_f64(),
         });
     } else {
-        report::final_report(&counter, &plan, elapsed, progress.is_verbose());
+        report::final_report(&counter, &plan, elapsed, args.verbose);
     }
     Ok(exit_status(&counter))
 }
