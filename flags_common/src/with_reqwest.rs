@@ -14,6 +14,7 @@
 //!   got an answer.
 
 use std::error::Error as _;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use reqwest::Response;
@@ -32,8 +33,10 @@ use crate::plan::Plan;
 #[derive(Clone, Debug)]
 pub struct Client {
     client: reqwest::Client,
-    /// The same, with no pool: its every request goes on a new connection.
-    fresh: reqwest::Client,
+    /// The same, with no pool, so that its every request goes on a new
+    /// connection: built at the first retry, as most runs need none.
+    fresh: OnceLock<reqwest::Client>,
+    loopback: bool,
     credentials: Option<Credentials>,
     timeout: Duration,
 }
@@ -44,20 +47,22 @@ impl Client {
         // reqwest and ureq share one crypto library, ring: see Cargo.toml.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let loopback = Url::parse(&plan.base_url).is_ok_and(|url| http::is_loopback(&url));
-        // No buffer sizes to set here, unlike ureq's: hyper, inside reqwest,
-        // gives each connection a 9 KiB request channel and 8 KiB buffers to
-        // write and to read, and reqwest offers no setting for them. That is
-        // most of flags_async's memory at -m 1000 (the README measures it).
-        let build = |idle_per_host| {
-            let builder = reqwest::Client::builder()
-                .timeout(plan.timeout)
-                .redirect(Policy::none()) // followed in `get`
-                .pool_max_idle_per_host(idle_per_host);
-            let builder = if loopback { builder.no_proxy() } else { builder };
-            builder.build().map_err(|err| Error::other(&err))
-        };
-        let (client, fresh) = (build(usize::MAX)?, build(0)?);
-        Ok(Client { client, fresh, credentials: plan.credentials.clone(), timeout: plan.timeout })
+        Ok(Client {
+            client: build(plan.timeout, loopback, usize::MAX)?,
+            fresh: OnceLock::new(),
+            loopback,
+            credentials: plan.credentials.clone(),
+            timeout: plan.timeout,
+        })
+    }
+
+    /// The pool-less client, built the first time it is needed.
+    fn fresh(&self) -> Result<&reqwest::Client> {
+        if let Some(fresh) = self.fresh.get() {
+            return Ok(fresh);
+        }
+        let fresh = build(self.timeout, self.loopback, 0)?;
+        Ok(self.fresh.get_or_init(|| fresh))
     }
 
     /// GETs `url`: httpx's `await client.get(url, follow_redirects=True)` with
@@ -99,7 +104,7 @@ impl Client {
             Err(err)
                 if matches!(self.failure(&err, false), Some(Failure::Closed | Failure::Reset)) =>
             {
-                request(&self.fresh).send().await
+                request(self.fresh()?).send().await
             }
             resp => resp,
         };
@@ -148,6 +153,21 @@ impl Client {
             None => Error::other(&err.without_url()),
         }
     }
+}
+
+/// A reqwest client for the run: at most `idle_per_host` idle connections
+/// kept, never a proxy for a site on this machine.
+fn build(timeout: Duration, loopback: bool, idle_per_host: usize) -> Result<reqwest::Client> {
+    // No buffer sizes to set here, unlike ureq's: hyper, inside reqwest,
+    // gives each connection a 9 KiB request channel and 8 KiB buffers to
+    // write and to read, and reqwest offers no setting for them. That is
+    // most of flags_async's memory at -m 1000 (the README measures it).
+    let builder = reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(Policy::none()) // followed in `get`
+        .pool_max_idle_per_host(idle_per_host);
+    let builder = if loopback { builder.no_proxy() } else { builder };
+    builder.build().map_err(|err| Error::other(&err))
 }
 
 /// Reads what is left of an answer that will not be used, up to
