@@ -71,11 +71,10 @@ impl Client {
         for _ in 0..=http::MAX_REDIRECTS {
             let resp = self.send(&url)?;
             let header = |name| resp.headers().get(name).and_then(|value| value.to_str().ok());
-            let location = header(LOCATION).map(str::to_string);
             let next = http::next(
                 &url,
                 resp.status().as_u16(),
-                location.as_deref(),
+                header(LOCATION),
                 header(CONTENT_ENCODING),
             );
             match next {
