@@ -8,11 +8,16 @@ use std::time::Duration;
 use crate::support::*;
 
 /// Starts `program` on all 194 flags against a slow site, with its output
-/// piped (or closed), and returns it once it is well under way.
+/// piped (or closed), and returns it once the site has seen its first
+/// request: by then its signal handlers are in place, however slow the
+/// machine is.
 fn start(program: Program, site: &Site, dir: &tempfile::TempDir, output: Stdio) -> Child {
     let mut command = command(program, &["-a", "-m", "4", "-s", &site.base_url()], dir.path());
     let child = command.stdout(Stdio::piped()).stderr(output).spawn().expect("start");
-    std::thread::sleep(Duration::from_millis(700));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while site.stats().requests == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     child
 }
 
