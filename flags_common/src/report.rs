@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::console::{say, warn};
 use crate::countries::ALL_CC;
-use crate::interrupt;
 use crate::plan::Plan;
 use crate::status::Counter;
 
@@ -31,15 +30,13 @@ pub(crate) fn initial_report(label: &str, plan: &Plan) {
 }
 
 /// The report after the run: Example 20-1's last line, plus flags2's counts
-/// when anything went wrong; without `-v`, the errors' reasons on stderr.
-pub(crate) fn final_report(counter: &Counter, plan: &Plan, elapsed: Duration, verbose: bool) {
+/// when anything went wrong (and the codes a stop signal left untried);
+/// without `-v`, the errors' reasons on stderr.
+pub(crate) fn final_report(
+    counter: &Counter, plan: &Plan, not_attempted: usize, elapsed: Duration, verbose: bool,
+) {
     let mut text = String::new();
-    // After a stop signal, the codes that were never tried are said too.
-    let skipped = match interrupt::stop_signal() {
-        Some(_) => plan.cc_list.len().saturating_sub(counter.total()),
-        None => 0,
-    };
-    let _ = write_report(&mut text, counter, skipped, elapsed);
+    let _ = write_report(&mut text, counter, not_attempted, elapsed);
     say(format_args!("{text}"));
     if !verbose && !counter.errors.is_empty() {
         warn(format_args!("Errors by reason (-v shows each code):"));
@@ -52,7 +49,7 @@ pub(crate) fn final_report(counter: &Counter, plan: &Plan, elapsed: Duration, ve
 }
 
 fn write_report(
-    text: &mut String, counter: &Counter, skipped: usize, elapsed: Duration,
+    text: &mut String, counter: &Counter, not_attempted: usize, elapsed: Duration,
 ) -> fmt::Result {
     writeln!(text, "{} downloads in {:.2}s", counter.ok, elapsed.as_secs_f64())?;
     if counter.not_found > 0 {
@@ -62,8 +59,8 @@ fn write_report(
     if errors > 0 {
         writeln!(text, "{errors:3} errors.")?;
     }
-    if skipped > 0 {
-        writeln!(text, "{skipped:3} not attempted: interrupted.")?;
+    if not_attempted > 0 {
+        writeln!(text, "{not_attempted:3} not attempted: interrupted.")?;
     }
     Ok(())
 }
@@ -114,9 +111,9 @@ pub(crate) fn json_report(report: &RunReport) {
 mod tests {
     use super::*;
 
-    fn report(counter: &Counter, skipped: usize) -> String {
+    fn report(counter: &Counter, not_attempted: usize) -> String {
         let mut text = String::new();
-        let _ = write_report(&mut text, counter, skipped, Duration::from_millis(7180));
+        let _ = write_report(&mut text, counter, not_attempted, Duration::from_millis(7180));
         text
     }
 

@@ -70,6 +70,12 @@ fn run(
     let elapsed = t0.elapsed();
     progress.finish();
     let counter: Counter = statuses.iter().collect();
+    // The codes a stop signal left untried. (Not every code untried: the
+    // futures example tries only the first five, by design.)
+    let not_attempted = match interrupt::stop_signal() {
+        Some(_) => plan.cc_list.len().saturating_sub(counter.total()),
+        None => 0,
+    };
     if args.json {
         report::json_report(&RunReport {
             program: cli::program().to_string(),
@@ -83,12 +89,12 @@ fn run(
             not_found: counter.not_found,
             errors: counter.error_count(),
             error_reasons: counter.errors.clone(),
-            not_attempted: plan.cc_list.len().saturating_sub(counter.total()),
+            not_attempted,
             stopped_by_signal: interrupt::stop_signal(),
             elapsed_s: elapsed.as_secs_f64(),
         });
     } else {
-        report::final_report(&counter, &plan, elapsed, args.verbose);
+        report::final_report(&counter, &plan, not_attempted, elapsed, args.verbose);
     }
     Ok(exit_status(&counter))
 }

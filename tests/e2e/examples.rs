@@ -154,3 +154,15 @@ fn the_futures_example_schedules_five_and_shows_each_as_it_completes() {
     let stats = site.stats();
     assert_eq!((stats.requests, stats.max_in_flight), (5, 3), "5 codes on a pool of 3 threads");
 }
+
+#[test]
+fn the_futures_example_s_json_counts_no_code_as_interrupted() {
+    // It tries 5 of the 20 codes by design; "not attempted" is for a stop signal.
+    let site = slow_site(&[]);
+    let run = run(FUTURES, &["--json", "-s", &site.base_url()]);
+    assert_eq!(run.status, Some(0), "{}", run.describe());
+    let last = run.stdout.lines().last().unwrap_or_default();
+    let report: serde_json::Value = serde_json::from_str(last).expect("a JSON report, last");
+    let counts = (&report["downloaded"], &report["not_attempted"]);
+    assert_eq!(counts, (&serde_json::json!(5), &serde_json::json!(0)), "{}", run.describe());
+}
