@@ -97,15 +97,16 @@ fn slow(error_rate: f64) -> Config {
 /// and password are taken out, to be sent but never printed.
 fn parse_url(arg: &str) -> Result<(String, Option<Credentials>), String> {
     let usage = || format!("must be one of {LABELS} or an http(s):// URL");
+    let bad_port = || "the port of a URL must be from 1 to 65535".to_string();
     let mut url = Url::parse(arg).map_err(|err| match err {
-        url::ParseError::InvalidPort => "the port of a URL must be from 1 to 65535".to_string(),
+        url::ParseError::InvalidPort => bad_port(),
         _ => usage(),
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
         return Err(usage());
     }
     if url.port() == Some(0) {
-        return Err("the port of a URL must be from 1 to 65535".to_string());
+        return Err(bad_port());
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err("a base URL cannot have a ?query or a #fragment".to_string());
