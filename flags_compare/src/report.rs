@@ -90,6 +90,12 @@ pub fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
+/// A peak for the tables: `36.5 MiB`, or `unknown` where the system does not
+/// tell it.
+pub fn memory(bytes: Option<u64>) -> String {
+    bytes.map_or("unknown".to_string(), |bytes| format!("{:.1} MiB", mib(bytes)))
+}
+
 /// The comparison table, 80 columns wide; speedups are over the first row
 /// (sequential). "at once" is the concurrency each program reported.
 pub fn table(rows: &[Row]) -> String {
@@ -102,9 +108,7 @@ pub fn table(rows: &[Row]) -> String {
         let time = format!("{:.2} s ({:.2}-{:.2})", row.median, row.min, row.max);
         // No latency, no ideal to compare with.
         let ratio = row.ratio().map_or("-".to_string(), |ratio| format!("{ratio:.2}"));
-        let memory = row
-            .peak_rss_bytes
-            .map_or("unknown".to_string(), |bytes| format!("{:.1} MiB", mib(bytes)));
+        let memory = memory(row.peak_rss_bytes);
         let _ = writeln!(
             text,
             "{:<16} {:>7}  {:<21} {:>6.1}x {:>6.2} s {:>5} {:>9}",

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use crate::cli::{Args, Workload};
 use crate::failure::Failure;
 use crate::programs::{ASYNC, Programs, THREADPOOL};
-use crate::report::{Row, mib};
+use crate::report::{Row, memory};
 use crate::site::SiteProcess;
 use crate::timeline::Timeline;
 use crate::{json, measure, progress};
@@ -62,16 +62,12 @@ fn table(args: &Args, steps: &[Step]) -> String {
                 text,
                 "{max_req:>6}  {:>12.2} s {:>10}  {:>12.2} s {:>10}  {:>7.2} s",
                 threads.median,
-                memory(threads),
+                memory(threads.peak_rss_bytes),
                 coroutines.median,
-                memory(coroutines),
+                memory(coroutines.peak_rss_bytes),
                 threads.ideal
             );
         }
     }
     text
-}
-
-fn memory(row: &Row) -> String {
-    row.peak_rss_bytes.map_or("unknown".to_string(), |bytes| format!("{:.1} MiB", mib(bytes)))
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{Costs, Kind, Peak, Point, Series};
-use crate::report::mib;
+use crate::report::memory;
 
 /// The first column: N, or the last step's two counts, `300→676`.
 const FIRST: usize = 11;
@@ -142,7 +142,7 @@ fn peaks_by(series: &[Series]) -> String {
 }
 
 fn peak(peak: Option<Peak>) -> String {
-    peak.map_or("unknown".to_string(), |peak| format!("{:.1} MiB", mib(peak.bytes)))
+    memory(peak.map(|peak| peak.bytes))
 }
 
 /// Bytes under a KiB, else KiB: a future weighs bytes, a connection KiB.
