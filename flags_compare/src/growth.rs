@@ -54,9 +54,10 @@ fn point(
     let runs =
         measure::repeat(runs, program, programs.exe(program), &site, &program_args, progress)?;
     let row = Row::new(&runs, latency);
-    let rounds = flags.div_ceil(row.concurrency.max(1)) as f64;
-    let secs = row.median + rounds * (args.latency - latency);
-    Ok(Point { flags, secs, ideal: report::ideal(flags, row.concurrency, args.latency), scaled })
+    // Scaled back: each round of requests waits `args.latency`, not `latency`.
+    let ideal = report::ideal(flags, row.concurrency, args.latency);
+    let secs = row.median + (ideal - row.ideal);
+    Ok(Point { flags, secs, ideal, scaled })
 }
 
 /// The concurrency a program will use for `flags` flags, to decide whether
