@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use crate::interrupt;
+
 /// Why the comparison stopped before the end.
 #[derive(Debug)]
 pub enum Failure {
@@ -19,6 +21,20 @@ impl From<String> for Failure {
 }
 
 impl Failure {
+    /// Why a child (a program, a probe) ended badly: its exit `status`, and
+    /// the first thing it said on `stderr`, which is what went wrong. 130 and
+    /// 143 mean that Ctrl-C in the terminal, or SIGTERM, reached it too.
+    pub fn of_exit(who: &str, status: i32, stderr: &str) -> Failure {
+        match status {
+            130 => Failure::Signal(interrupt::SIGINT),
+            143 => Failure::Signal(interrupt::SIGTERM),
+            _ => {
+                let first = first_line(stderr).unwrap_or("no message");
+                Failure::Error(format!("{who} exited with status {status}: {first}"))
+            }
+        }
+    }
+
     /// Says why, in one line on stderr, and gives the exit status: 1 for an
     /// error, 128 + the signal's number for a signal, as shells report it.
     pub fn exit(self) -> ExitCode {
@@ -36,6 +52,11 @@ impl Failure {
             }
         }
     }
+}
+
+/// The first line of `text` that says something.
+pub fn first_line(text: &str) -> Option<&str> {
+    text.lines().find(|line| !line.trim().is_empty())
 }
 
 fn name(signal: i32) -> &'static str {

@@ -86,17 +86,10 @@ pub fn run_once(exe: &Path, site: &SiteProcess, args: &[String]) -> Result<Sampl
             let records = site.records_of_last_run()?;
             Ok(Sample { wall, peak_rss_bytes: exit.peak_rss_bytes, report, records })
         }
-        // Ctrl-C in the terminal reached the program too.
-        (130, _) => Err(Failure::Signal(interrupt::SIGINT)),
-        (143, _) => Err(Failure::Signal(interrupt::SIGTERM)),
-        (status, _) => Err(Failure::Error(explain(exe, status, &stderr))),
+        // "flags_seq exited with status 2: error: unexpected argument '-x' found"
+        (status, _) => {
+            let stderr = fs::read_to_string(&stderr).unwrap_or_default();
+            Err(Failure::of_exit(&exe.display().to_string(), status, &stderr))
+        }
     }
-}
-
-/// "flags_seq exited with status 2: error: unexpected argument '-x' found":
-/// the first thing it said, which is what went wrong.
-fn explain(exe: &Path, status: i32, stderr: &Path) -> String {
-    let stderr = fs::read_to_string(stderr).unwrap_or_default();
-    let first = stderr.lines().find(|line| !line.trim().is_empty()).unwrap_or("no message");
-    format!("{} exited with status {status}: {first}", exe.display())
 }

@@ -18,7 +18,7 @@ use flags_server::Record;
 use serde::Deserialize;
 
 use crate::cli::Args;
-use crate::failure::Failure;
+use crate::failure::{Failure, first_line};
 use crate::interrupt;
 use crate::records::RecordsClient;
 
@@ -115,6 +115,5 @@ fn why_it_stopped(mut child: Child) -> String {
     if let Some(mut pipe) = child.stderr.take() {
         let _ = pipe.read_to_string(&mut stderr);
     }
-    let first = stderr.lines().find(|line| !line.trim().is_empty());
-    first.map_or(status, str::to_string)
+    first_line(&stderr).map_or(status, str::to_string)
 }

@@ -39,13 +39,7 @@ pub fn probe(kind: Kind, n: u32, url: &str) -> Result<Reading, Failure> {
             let peak = own.or(exit.peak_rss_bytes.map(|bytes| Peak { bytes, by: Peak::WAIT4 }));
             Ok(Reading { peak, anon: line.anon_rss_bytes })
         }
-        // Ctrl-C in the terminal reached the probe too.
-        130 => Err(Failure::Signal(interrupt::SIGINT)),
-        143 => Err(Failure::Signal(interrupt::SIGTERM)),
-        status => {
-            let first = stderr.lines().find(|line| !line.trim().is_empty()).unwrap_or("no message");
-            Err(Failure::Error(format!("a probe exited with status {status}: {first}")))
-        }
+        status => Err(Failure::of_exit("a probe", status, &stderr)),
     }
 }
 
