@@ -227,7 +227,7 @@ pub fn comparison(
         })
     });
     let comparison = Comparison {
-        workload: workload(args, rows),
+        workload: workload(args, rows.first()),
         results: results.map(|(row, timeline)| result(row, timeline, baseline)).collect(),
         chart: points.collect(),
     };
@@ -236,13 +236,12 @@ pub fn comparison(
 
 /// A sweep as JSON text: each `-m`, with its rows and timelines.
 pub fn sweep(args: &Args, steps: &[(u32, Vec<(Row, Timeline)>)]) -> String {
-    let rows: Vec<Row> =
-        steps.iter().flat_map(|(_, runs)| runs.iter().map(|(row, _)| row.clone())).collect();
+    let first = steps.first().and_then(|(_, runs)| runs.first()).map(|(row, _)| row);
     let step = |(max_req, runs): &(u32, Vec<(Row, Timeline)>)| SweepStep {
         max_req: *max_req,
         results: runs.iter().map(|(row, timeline)| result(row, timeline, None)).collect(),
     };
-    to_text(&Sweep { workload: workload(args, &rows), sweep: steps.iter().map(step).collect() })
+    to_text(&Sweep { workload: workload(args, first), sweep: steps.iter().map(step).collect() })
 }
 
 /// The costs as JSON text.
@@ -277,9 +276,10 @@ pub fn costs(costs: &Costs) -> String {
     })
 }
 
-fn workload(args: &Args, rows: &[Row]) -> WorkloadJson {
+/// The workload, with the number of flags that a run (`row`) reported.
+fn workload(args: &Args, row: Option<&Row>) -> WorkloadJson {
     WorkloadJson {
-        flags: rows.first().map_or(0, |row| row.flags),
+        flags: row.map_or(0, |row| row.flags),
         latency_s: args.latency,
         runs: args.runs,
         program_args: Workload::from(args).args(),
