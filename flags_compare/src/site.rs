@@ -14,8 +14,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use flags_server::Record;
-use serde::Deserialize;
+use flags_server::{Record, SiteUrls};
 
 use crate::cli::Args;
 use crate::failure::{Failure, first_line};
@@ -52,13 +51,6 @@ pub struct SiteProcess {
     pub url: String,
     records: RecordsClient,
     child: Child,
-}
-
-/// The first line of `flags_server --json`.
-#[derive(Deserialize)]
-struct Start {
-    url: String,
-    records: String,
 }
 
 impl SiteProcess {
@@ -100,7 +92,7 @@ impl Drop for SiteProcess {
 }
 
 /// The JSON start line, if the site printed one.
-fn read_start(child: &mut Child) -> Option<Start> {
+fn read_start(child: &mut Child) -> Option<SiteUrls> {
     let mut line = String::new();
     BufReader::new(child.stdout.take()?).read_line(&mut line).ok()?;
     serde_json::from_str(&line).ok()

@@ -86,5 +86,5 @@ pub use fault::{Fault, ParseFaultError, parse_fault_arg};
 pub use records::{FileKind, Record, RecordPage};
 pub use records_endpoint::RECORDS_PATH;
 pub use server::{listen, serve};
-pub use site::Site;
+pub use site::{Site, SiteUrls};
 pub use stats::{Recorder, Stats};

@@ -69,7 +69,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use flags_server::{COUNTRY_CODES, Config, Fault, FileKind, RECORDS_PATH, Recorder, Stats};
+use flags_server::{COUNTRY_CODES, Config, Fault, FileKind, Recorder, SiteUrls, Stats};
 use flags_server::{listen, parse_fault_arg, serve};
 use serde::Serialize;
 use tokio::sync::oneshot;
@@ -271,14 +271,8 @@ fn banner(addr: &SocketAddr, config: &Config) -> String {
         settings += &format!(", idle timeout {} s", idle.as_secs_f64());
     }
     let count = COUNTRY_CODES.len();
-    format!("Serving {count} flags at http://{addr}/flags ({settings}). Ctrl-C to stop.")
-}
-
-/// What `--json` says at start: where the flags and the records are.
-#[derive(Serialize)]
-struct Start {
-    url: String,
-    records: String,
+    let url = SiteUrls::of(*addr).url;
+    format!("Serving {count} flags at {url} ({settings}). Ctrl-C to stop.")
 }
 
 /// What `--json` says at the end.
@@ -290,14 +284,10 @@ struct Summary<'a> {
     statuses: &'a BTreeMap<u16, usize>,
 }
 
-/// `{"url":"http://127.0.0.1:8001/flags","records":"http://127.0.0.1:8001/_records"}`
+/// What `--json` says at start: where the flags and the records are.
 fn start_json(addr: &SocketAddr) -> String {
-    let start = Start {
-        url: format!("http://{addr}/flags"),
-        records: format!("http://{addr}{RECORDS_PATH}"),
-    };
-    // Strings and numbers always serialize: there is no error to report.
-    serde_json::to_string(&start).unwrap_or_default()
+    // Strings always serialize: there is no error to report.
+    serde_json::to_string(&SiteUrls::of(*addr)).unwrap_or_default()
 }
 
 /// "Stopped. Requests: 20, connections: 3, statuses: 16 x 200, 4 x 418."

@@ -13,6 +13,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+use serde::{Deserialize, Serialize};
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
@@ -20,6 +21,26 @@ use crate::config::Config;
 use crate::records_endpoint::RECORDS_PATH;
 use crate::server::{listen, serve};
 use crate::stats::{Recorder, Stats};
+
+/// Where a site on `addr` serves: the first line of `flags_server --json`,
+/// `{"url":"http://127.0.0.1:8001/flags","records":"http://127.0.0.1:8001/_records"}`,
+/// which flags_compare reads back with this same type.
+#[derive(Debug, Deserialize, PartialEq, Serialize)]
+pub struct SiteUrls {
+    /// The base URL of the flags: `http://127.0.0.1:PORT/flags`.
+    pub url: String,
+    /// Where the records are served, as JSON.
+    pub records: String,
+}
+
+impl SiteUrls {
+    pub fn of(addr: SocketAddr) -> SiteUrls {
+        SiteUrls {
+            url: format!("http://{addr}/flags"),
+            records: format!("http://{addr}{RECORDS_PATH}"),
+        }
+    }
+}
 
 /// A running site on a background thread. Dropping it stops the site.
 pub struct Site {
@@ -63,12 +84,12 @@ impl Site {
 
     /// Where the flags are: `http://127.0.0.1:PORT/flags`.
     pub fn base_url(&self) -> String {
-        format!("http://{}/flags", self.addr)
+        SiteUrls::of(self.addr).url
     }
 
     /// Where the records are served: `http://127.0.0.1:PORT/_records`.
     pub fn records_url(&self) -> String {
-        format!("http://{}{RECORDS_PATH}", self.addr)
+        SiteUrls::of(self.addr).records
     }
 
     /// What the site saw so far, records included.
