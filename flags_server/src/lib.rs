@@ -50,7 +50,7 @@
 //! | `log` | the line the binary prints per request |
 //! | `config` | [`Config`]: delay, error rate, faults, idle timeout, logging |
 //! | `countries` | the 194 codes |
-//! | `site` | [`Site`]: all of the above on a background thread |
+//! | `site` | [`Site`]: all of the above on a background thread; [`SiteUrls`], where it serves |
 //!
 //! The server is built on hyper (HTTP/1.1) and tokio: one lightweight task
 //! per connection, so thousands of simultaneous slow downloads cost little.
