@@ -165,7 +165,7 @@ fn a_proxy_is_never_used_for_this_machine() {
             let dir = tempfile::tempdir().expect("a temporary directory");
             let mut command = command(program, args, dir.path());
             // Port 9 (discard) has no proxy: anything sent there fails.
-            for var in ["http_proxy", "HTTP_PROXY", "https_proxy", "all_proxy", "ALL_PROXY"] {
+            for var in PROXY_VARS {
                 command.env(var, "http://127.0.0.1:9");
             }
             let run = finished(command.output().expect("run"), dir);

@@ -8,16 +8,12 @@ use std::time::Duration;
 use crate::support::*;
 
 /// Starts `program` on all 194 flags against a slow site, with its output
-/// piped (or closed), and returns it once the site has seen its first
-/// request: by then its signal handlers are in place, however slow the
-/// machine is.
-fn start(program: Program, site: &Site, dir: &tempfile::TempDir, output: Stdio) -> Child {
+/// piped, and returns it once the site has seen its first request: by then
+/// its signal handlers are in place, however slow the machine is.
+fn start(program: Program, site: &Site, dir: &tempfile::TempDir) -> Child {
     let mut command = command(program, &["-a", "-m", "4", "-s", &site.base_url()], dir.path());
-    let child = command.stdout(Stdio::piped()).stderr(output).spawn().expect("start");
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while site.stats().requests == 0 && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start");
+    wait_until(Duration::from_secs(20), || site.stats().requests > 0);
     child
 }
 
@@ -31,7 +27,7 @@ fn kill(child: &Child, signal: &str) {
 fn stops_cleanly(program: Program, signal: &str, status: i32, notice: &str) {
     let site = site(Config::with_latency(0.2, 0.0));
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let child = start(program, &site, &dir, Stdio::piped());
+    let child = start(program, &site, &dir);
     kill(&child, signal);
     let run = finished(child.wait_with_output().expect("wait"), dir);
     assert_eq!(run.status, Some(status), "{}", run.describe());
@@ -67,7 +63,7 @@ fn a_signal_sent_twice_at_once_is_one_stop() {
     on_every_program(|program| {
         let site = site(Config::with_latency(0.2, 0.0));
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let child = start(program, &site, &dir, Stdio::piped());
+        let child = start(program, &site, &dir);
         kill(&child, "-TERM");
         kill(&child, "-TERM");
         let run = finished(child.wait_with_output().expect("wait"), dir);
@@ -85,7 +81,7 @@ fn a_second_ctrl_c_quits_at_once_leaving_only_whole_flags() {
         // for theirs when the second Ctrl-C comes.
         let site = site(Config::with_latency(2.0, 0.0));
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let mut child = start(program, &site, &dir, Stdio::piped());
+        let mut child = start(program, &site, &dir);
         kill(&child, "-INT");
         press_ctrl_c_again_until_it_quits(&mut child);
         let run = finished(child.wait_with_output().expect("wait"), dir);
@@ -105,7 +101,7 @@ fn signals_work_with_output_closed() {
         // Every answer takes an hour: only the second Ctrl-C can end this run.
         let site = site(Config::with_latency(3600.0, 0.0));
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let mut child = start(program, &site, &dir, Stdio::piped());
+        let mut child = start(program, &site, &dir);
         drop((child.stdout.take(), child.stderr.take())); // as `2>&1 | head -c 0` would
         kill(&child, "-INT");
         let status = press_ctrl_c_again_until_it_quits(&mut child);

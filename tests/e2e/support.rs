@@ -7,6 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::thread;
+use std::time::{Duration, Instant};
 
 pub use flags_server::{Config, Fault, Site, flag_gif};
 
@@ -125,15 +126,34 @@ pub fn run_in(program: Program, args: &[&str], dir: tempfile::TempDir) -> Run {
     finished(output, dir)
 }
 
+/// The variables that send requests through a proxy.
+pub const PROXY_VARS: [&str; 6] =
+    ["http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"];
+
 /// The command, with no proxy settings from the machine running the tests.
 pub fn command(program: Program, args: &[&str], dir: &Path) -> Command {
     let mut command = Command::new(exe(program.name));
     command.args(args).current_dir(dir);
-    for var in ["http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"]
-    {
+    for var in PROXY_VARS {
         command.env_remove(var);
     }
     command
+}
+
+/// Checks `done` every 20 ms until it says yes, for `time` at most; whether
+/// it did. Tests wait for what they need to see, never a fixed time that a
+/// slow machine may not meet.
+pub fn wait_until(time: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + time;
+    loop {
+        if done() {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
 }
 
 pub fn finished(output: Output, dir: tempfile::TempDir) -> Run {
