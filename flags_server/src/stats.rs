@@ -63,6 +63,16 @@ struct State {
     in_flight: usize,
 }
 
+impl State {
+    /// The record numbered `seq`. A record dropped meanwhile (only in a very
+    /// busy server) stays dropped.
+    fn record(&mut self, seq: u64) -> Option<&mut Record> {
+        let first = self.records.front().map_or(0, |record| record.seq);
+        let index = usize::try_from(seq.wrapping_sub(first)).unwrap_or(usize::MAX);
+        self.records.get_mut(index)
+    }
+}
+
 impl Default for Recorder {
     /// A recorder whose time zero is now.
     fn default() -> Recorder {
@@ -141,10 +151,7 @@ impl Recorder {
 
     fn update(&self, seq: u64, change: impl FnOnce(&mut Record)) {
         self.with(|state| {
-            let first = state.records.front().map_or(0, |record| record.seq);
-            let index = usize::try_from(seq.wrapping_sub(first)).unwrap_or(usize::MAX);
-            // A record dropped meanwhile (only in a very busy server) stays dropped.
-            if let Some(record) = state.records.get_mut(index) {
+            if let Some(record) = state.record(seq) {
                 change(record);
             }
         });
@@ -173,12 +180,15 @@ impl Ticket {
     /// Record the answer: its status (none for a hang or a reset) and the
     /// fault that shaped it.
     pub(crate) fn answer(&self, status: Option<u16>, fault: Option<String>) {
-        if let Some(status) = status {
-            self.recorder.with(|state| *state.statuses.entry(status).or_default() += 1);
-        }
-        self.recorder.update(self.seq, |record| {
-            record.status = status;
-            record.fault = fault;
+        // One lock for both: the count and the record agree at every moment.
+        self.recorder.with(|state| {
+            if let Some(status) = status {
+                *state.statuses.entry(status).or_default() += 1;
+            }
+            if let Some(record) = state.record(self.seq) {
+                record.status = status;
+                record.fault = fault;
+            }
         });
     }
 
@@ -193,7 +203,8 @@ impl Ticket {
     /// it records that the request was abandoned.
     pub(crate) fn end_later(&mut self) -> impl FnOnce() + Send + 'static {
         self.ending = true;
-        let pending = PendingEnd { recorder: Arc::clone(&self.recorder), seq: self.seq };
+        let pending =
+            PendingEnd { recorder: Arc::clone(&self.recorder), seq: self.seq, ended: false };
         move || pending.end()
     }
 }
@@ -203,14 +214,10 @@ fn end(recorder: &Recorder, seq: u64) {
     recorder.update(seq, |record| record.ended = Some(now));
 }
 
-/// The time now goes into `abandoned`, unless the answer had ended.
+/// The time now goes into `abandoned`: the answer never ended.
 fn abandon(recorder: &Recorder, seq: u64) {
     let now = recorder.started.elapsed();
-    recorder.update(seq, |record| {
-        if record.ended.is_none() {
-            record.abandoned = Some(now);
-        }
-    });
+    recorder.update(seq, |record| record.abandoned = Some(now));
 }
 
 impl Drop for Ticket {
@@ -228,20 +235,24 @@ impl Drop for Ticket {
 struct PendingEnd {
     recorder: Arc<Recorder>,
     seq: u64,
+    /// Whether `end` recorded it, as [`Ticket`]'s `ending` says.
+    ended: bool,
 }
 
 impl PendingEnd {
-    /// The last frame is out. (Then `drop` finds the end recorded, and
-    /// leaves the record alone.)
-    fn end(self) {
+    /// The last frame is out.
+    fn end(mut self) {
         end(&self.recorder, self.seq);
+        self.ended = true;
     }
 }
 
 impl Drop for PendingEnd {
     /// Dropped without `end`: the body was dropped halfway.
     fn drop(&mut self) {
-        abandon(&self.recorder, self.seq);
+        if !self.ended {
+            abandon(&self.recorder, self.seq);
+        }
     }
 }
 
