@@ -44,11 +44,20 @@ fn start(config: Config) -> Site {
 }
 
 fn flag_url(site: &Site, cc: &str) -> String {
-    format!("{}/{cc}/{cc}.gif", site.base_url())
+    url(site, &flag_path(cc))
 }
 
 fn metadata_url(site: &Site, cc: &str) -> String {
-    format!("{}/{cc}/metadata.json", site.base_url())
+    url(site, &metadata_path(cc))
+}
+
+/// `/flags/br/br.gif`: the path of a flag, for raw requests.
+fn flag_path(cc: &str) -> String {
+    format!("/flags/{cc}/{cc}.gif")
+}
+
+fn metadata_path(cc: &str) -> String {
+    format!("/flags/{cc}/metadata.json")
 }
 
 fn url(site: &Site, path: &str) -> String {
@@ -359,10 +368,10 @@ fn a_body_fault_serves_other_bytes() {
     let html = "<!DOCTYPE html><title>Sorry</title><p>We moved.</p>";
     let hostile = r#"{"tld_cc": ".cn", "iso_cc": "CN", "country": "../../etc", "gec_cc": "CH"}"#;
     let cases = [
-        (flag_url_for("br"), "text/html; charset=utf-8", html),
-        (metadata_url_for("cn"), "application/json", hostile),
-        (metadata_url_for("in"), "application/json", r#"{"country": "India""#),
-        (metadata_url_for("us"), "application/json", r#"{"tld_cc": ".us", "iso_cc": "US"}"#),
+        (flag_path("br"), "text/html; charset=utf-8", html),
+        (metadata_path("cn"), "application/json", hostile),
+        (metadata_path("in"), "application/json", r#"{"country": "India""#),
+        (metadata_path("us"), "application/json", r#"{"tld_cc": ".us", "iso_cc": "US"}"#),
     ];
     let config = Config::default()
         .with_fault("BR", Fault::body(cases[0].1, cases[0].2))
@@ -379,14 +388,6 @@ fn a_body_fault_serves_other_bytes() {
     }
     let faults: Vec<Option<String>> = site.stats().records.into_iter().map(|r| r.fault).collect();
     assert_eq!(faults, vec![Some("body".to_owned()); 4]);
-}
-
-fn flag_url_for(cc: &str) -> String {
-    format!("/flags/{cc}/{cc}.gif")
-}
-
-fn metadata_url_for(cc: &str) -> String {
-    format!("/flags/{cc}/metadata.json")
 }
 
 #[test]
@@ -495,7 +496,7 @@ fn a_thousand_slow_requests_at_once() {
         .iter()
         .cycle()
         .take(1000)
-        .map(|cc| (raw(&site, "GET", &flag_url_for(&cc.to_lowercase())), *cc))
+        .map(|cc| (raw(&site, "GET", &flag_path(&cc.to_lowercase())), *cc))
         .collect();
     for (stream, cc) in streams {
         let answer = read_all(stream);
