@@ -57,7 +57,9 @@ impl Outcome {
         }
     }
 
-    /// For legends and CSS classes.
+    /// In words, for the counts under a timeline (`9 not found`). The SVG's
+    /// CSS classes and the JSON keys spell it their own ways (`not-found`,
+    /// `not_found`), next to where they are used.
     pub fn name(self) -> &'static str {
         match self {
             Outcome::Ok => "ok",
