@@ -135,9 +135,16 @@ impl Timeline {
 
     /// The most requests the site was handling at once.
     pub fn max_in_flight(&self) -> usize {
-        // Ends before starts at the same instant: back to back is not overlap.
+        self.max_in_flight_between(f64::NEG_INFINITY, f64::INFINITY)
+    }
+
+    /// The most requests in flight at any instant between `from` and `to`
+    /// seconds.
+    pub fn max_in_flight_between(&self, from: f64, to: f64) -> usize {
+        let overlapping = self.bars.iter().filter(|bar| bar.start < to && bar.end > from);
         let mut events: Vec<(f64, i32)> =
-            self.bars.iter().flat_map(|bar| [(bar.start, 1), (bar.end, -1)]).collect();
+            overlapping.flat_map(|bar| [(bar.start.max(from), 1), (bar.end.min(to), -1)]).collect();
+        // Ends before starts at the same instant: back to back is not overlap.
         events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let running = events.iter().scan(0, |in_flight, (_, change)| {
             *in_flight += change;

@@ -145,7 +145,7 @@ fn at_once(timeline: &Timeline, scale: &Scale) -> String {
     let row: String = (0..scale.columns)
         .map(|column| {
             let (from, to) = scale.range(column);
-            match most_at_once(timeline, from, to) {
+            match timeline.max_in_flight_between(from, to) {
                 0 => ' ',
                 n @ 1..=9 => char::from(b'0' + n as u8),
                 _ => '#',
@@ -153,25 +153,6 @@ fn at_once(timeline: &Timeline, scale: &Scale) -> String {
         })
         .collect();
     format!("{:<LABEL$}{}\n", "at once", row.trim_end())
-}
-
-/// The most requests in flight at any instant between `from` and `to`.
-fn most_at_once(timeline: &Timeline, from: f64, to: f64) -> usize {
-    let overlapping = timeline.bars.iter().filter(|bar| bar.start < to && bar.end > from);
-    let mut events: Vec<(f64, i32)> =
-        overlapping.flat_map(|bar| [(bar.start.max(from), 1), (bar.end.min(to), -1)]).collect();
-    // Ends before starts at the same instant: back to back is not overlap.
-    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut in_flight = 0;
-    events
-        .iter()
-        .map(|(_, change)| {
-            in_flight += change;
-            in_flight
-        })
-        .max()
-        .unwrap_or(0)
-        .max(0) as usize
 }
 
 fn symbol(outcome: Outcome) -> u8 {
