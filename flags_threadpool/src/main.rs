@@ -49,7 +49,7 @@ fn download_one(client: &Client, cc: &str, plan: &Plan, progress: &Progress) -> 
 /// borrow `client`, `queue`, `plan` and `progress`, and have all ended when
 /// `scope` returns, like leaving the executor's `with` block.
 fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-    let client = Client::new(plan);
+    let client = Client::new(&plan.client);
     let queue = Mutex::new(until_interrupted(&plan.cc_list));
     // Lock the queue just to take the next code, not during the download.
     let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
