@@ -65,7 +65,17 @@ pub(crate) struct Args {
     /// Print the report as one JSON object on stdout, for scripts (flags_compare reads it)
     #[arg(long, conflicts_with = "verbose")]
     pub json: bool,
+
+    /// Use HTTP/2: one connection, the requests as its streams (flags_async only)
+    #[arg(long)]
+    pub http2: bool,
 }
+
+/// The programs whose HTTP client speaks HTTP/2: reqwest's, in flags_async
+/// and its flags3 example. The three programs share this crate, and Cargo
+/// builds it once for all of them, so their names are what tells them
+/// apart here (as in the reports).
+const HTTP2_PROGRAMS: [&str; 2] = ["flags_async", "flags3_asyncio"];
 
 /// Parses the command line. Usage errors print clap's message (with its
 /// tips) and the usage, and exit with status 2 before anything else happens.
@@ -75,7 +85,20 @@ pub(crate) fn parse(default_concur_req: usize, max_concur_req: usize) -> Args {
     let mut command = command.mut_arg("max_req", |arg| arg.help(help));
     let matches = command.try_get_matches_from_mut(env::args_os());
     let args = matches.and_then(|matches| Args::from_arg_matches(&matches));
+    let args = args.and_then(|args| http2_spoken(args, program(), &mut command));
     args.unwrap_or_else(|err| usage_error(err, &mut command))
+}
+
+/// `--http2` is a usage error for the ureq programs, which must say why.
+fn http2_spoken(
+    args: Args, program: &str, command: &mut clap::Command,
+) -> clap::error::Result<Args> {
+    if !args.http2 || HTTP2_PROGRAMS.contains(&program) {
+        return Ok(args);
+    }
+    let why =
+        "--http2 is for flags_async: ureq speaks HTTP/1.1 only, so threads keep a connection each";
+    Err(command.error(clap::error::ErrorKind::ArgumentConflict, why))
 }
 
 /// Every usage error the same way: clap's message, then the usage, which
@@ -163,6 +186,23 @@ mod tests {
             let err = parse_from(bad).err().map(|e| e.exit_code());
             assert_eq!(err, Some(2), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn only_the_async_programs_speak_http2() {
+        let mut command = Args::command();
+        let speaks = |program| {
+            let args = parse_from(&["--http2"]).ok()?;
+            http2_spoken(args, program, &mut command.clone()).map_err(|e| e.exit_code()).ok()
+        };
+        assert!(speaks("flags_async").is_some_and(|args| args.http2));
+        assert!(speaks("flags_seq").is_none());
+        assert!(speaks("flags_threadpool").is_none());
+        let plain = parse_from(&[]).ok().map(|args| http2_spoken(args, "flags_seq", &mut command));
+        assert!(
+            plain.is_some_and(|args| args.is_ok_and(|args| !args.http2)),
+            "no --http2, no error"
+        );
     }
 
     #[test]

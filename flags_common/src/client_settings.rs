@@ -21,4 +21,7 @@ pub struct ClientSettings {
     /// The user and password of a `-s http://user:password@host/...` URL,
     /// sent to that site only; the site's URL has them no more.
     pub credentials: Option<Credentials>,
+    /// `--http2`: all the requests as streams of one HTTP/2 connection,
+    /// instead of a connection each (flags_async only: see `cli`).
+    pub http2: bool,
 }

@@ -37,7 +37,7 @@
 //! | [`DownloadStatus`] | `status` | how one code ended: OK, not found, or an error and its reason |
 //! | [`save_flag`] | `save` | writes `downloaded/BR.gif`, atomically |
 //! | [`Result`], [`Error`] | `error` | every failure, from the first request to the saved file |
-//! | `with_ureq::Client`, `with_reqwest::Client` | `with_ureq`, `with_reqwest` | each program's HTTP client, built once from [`ClientSettings`] and shared: `client.get(url)` |
+//! | `with_ureq::Client`, `with_reqwest::Client` | `with_ureq`, `with_reqwest` | each program's HTTP client, built once from [`ClientSettings`] and shared: `client.get(url)`; reqwest's speaks HTTP/2 too (`--http2`: `with_reqwest`'s `http2` and `turns`) |
 //! | [`http::Answer`] | `http` | a whole 200 answer; `.gif()` checks that it is a flag |
 //!
 //! And behind them: `cli` (the command line), `countries` (POP20 and the

@@ -144,6 +144,7 @@ mod tests {
                 timeout: Duration::ZERO,
                 idle_connections: 1,
                 credentials: None,
+                http2: false,
             },
         };
         let none_found = Counter { not_found: 2, ..Counter::default() };

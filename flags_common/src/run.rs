@@ -61,6 +61,7 @@ fn run(
         timeout: args.timeout,
         idle_connections: concur_req,
         credentials: site.credentials.clone(),
+        http2: args.http2,
     };
     let plan = Plan { cc_list, base_url: site.url.clone(), concur_req, client };
     let progress = Progress::new(plan.cc_list.len(), args.verbose, args.json);

@@ -6,27 +6,31 @@
 //! - redirects are followed here, by the same rules as with ureq, and
 //!   credentials go to their own site only;
 //! - a site on this machine is never reached through `http_proxy`;
-//! - a request that failed before any answer came back (the server closed or
-//!   reset a kept-alive connection) is sent once more, on a new connection.
-//!   hyper retries only requests it had not written yet, and reqwest cannot
-//!   tell whether the connection was a reused one, so this retries any such
-//!   failure once; never a refused connection, a timeout, or a request that
-//!   got an answer.
+//! - over HTTP/1.1, a request that failed before any answer came back (the
+//!   server closed or reset a kept-alive connection) is sent once more, on a
+//!   new connection. hyper retries only requests it had not written yet, and
+//!   reqwest cannot tell whether the connection was a reused one, so this
+//!   retries any such failure once; never a refused connection, a timeout,
+//!   or a request that got an answer;
+//! - over HTTP/2 (`--http2`, see `http2`), only what the site said it did
+//!   not process is sent again, and a request's timeout starts when its
+//!   stream is surely open, not while it waits its turn (see `turns`).
+
+mod http2;
+mod turns;
 
 use std::error::Error as _;
-use std::sync::OnceLock;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
 
 use reqwest::Response;
 use reqwest::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, LOCATION};
 use reqwest::redirect::Policy;
 use url::Url;
 
+use self::turns::{Turn, Turns};
 use crate::client_settings::ClientSettings;
 use crate::error::{Error, Result};
-use crate::http::{
-    self, Answer, Credentials, Failure, MAX_ERROR_BYTES, MAX_FLAG_BYTES, Next, too_big,
-};
+use crate::http::{self, Answer, Failure, MAX_ERROR_BYTES, MAX_FLAG_BYTES, Next, too_big};
 
 /// One client for the whole run, shared by every future: flags_asyncio.py's
 /// `httpx.AsyncClient`, with its connection pool.
@@ -36,9 +40,10 @@ pub struct Client {
     /// The same, with no pool, so that its every request goes on a new
     /// connection: built at the first retry, as most runs need none.
     fresh: OnceLock<reqwest::Client>,
-    loopback: bool,
-    credentials: Option<Credentials>,
-    timeout: Duration,
+    settings: ClientSettings,
+    site: Url,
+    /// Over HTTP/2, the requests waiting for their answers, in order.
+    turns: Option<Arc<Turns>>,
 }
 
 impl Client {
@@ -46,14 +51,13 @@ impl Client {
     pub fn new(settings: &ClientSettings) -> Result<Client> {
         // reqwest and ureq share one crypto library, ring: see Cargo.toml.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let loopback = Url::parse(&settings.site).is_ok_and(|url| http::is_loopback(&url));
-        let timeout = settings.timeout;
+        let site = Url::parse(&settings.site).map_err(|err| Error::Other(format!("{err}")))?;
         Ok(Client {
-            client: build(timeout, loopback, settings.idle_connections)?,
+            client: build(settings, &site, settings.idle_connections)?,
             fresh: OnceLock::new(),
-            loopback,
-            credentials: settings.credentials.clone(),
-            timeout,
+            settings: settings.clone(),
+            site,
+            turns: settings.http2.then(Turns::new),
         })
     }
 
@@ -62,7 +66,7 @@ impl Client {
         if let Some(fresh) = self.fresh.get() {
             return Ok(fresh);
         }
-        let fresh = build(self.timeout, self.loopback, 0)?;
+        let fresh = build(&self.settings, &self.site, 0)?;
         Ok(self.fresh.get_or_init(|| fresh))
     }
 
@@ -71,45 +75,95 @@ impl Client {
     pub async fn get(&self, url: &str) -> Result<Answer> {
         let mut url = Url::parse(url).map_err(|err| Error::Other(format!("{url}: {err}")))?;
         for _ in 0..=http::MAX_REDIRECTS {
-            let resp = self.send(&url).await?;
-            let header = |name| resp.headers().get(name).and_then(|value| value.to_str().ok());
-            let next = http::next(
-                &url,
-                resp.status().as_u16(),
-                header(LOCATION),
-                header(CONTENT_ENCODING),
-            );
-            match next {
-                Ok(Next::Read) => return self.read(resp, &url).await,
-                Ok(Next::Follow(target)) => url = target,
-                Err(err) => return Err(drained(resp, err).await),
+            match self.until_processed(&url).await? {
+                Exchange::Answer(answer) => return Ok(answer),
+                Exchange::Follow(target) => url = target,
+                Exchange::NotProcessed(err) => return Err(err),
             }
-            drained(resp, ()).await;
         }
         Err(http::too_many_redirects())
     }
 
-    /// Sends the request, and once more on a new connection if the
-    /// connection failed before any answer came back.
-    async fn send(&self, url: &Url) -> Result<Response> {
+    /// One request and its answer, within the timeout. reqwest times them
+    /// over HTTP/1.1. Over HTTP/2 the clock starts once the request's stream
+    /// is surely open (see `turns`), so that waiting a turn is not a timeout;
+    /// and a request that the site did not process goes to the back of the
+    /// queue, as long as the site answers others in the meantime (a site
+    /// that goes away after every 50 streams needs 14 connections for 676).
+    async fn until_processed(&self, url: &Url) -> Result<Exchange> {
+        let Some(turns) = &self.turns else { return self.exchange(url, None).await };
+        loop {
+            let answers = turns.answers();
+            match self.timed(url, &turns.take()).await? {
+                Exchange::NotProcessed(err) if !turns.answered_since(answers).await => {
+                    return Err(err);
+                }
+                Exchange::NotProcessed(_) => continue,
+                exchange => return Ok(exchange),
+            }
+        }
+    }
+
+    /// One HTTP/2 exchange, timed from when its stream is surely open.
+    async fn timed(&self, url: &Url, turn: &Turn) -> Result<Exchange> {
+        let exchange = self.exchange(url, Some(turn));
+        tokio::pin!(exchange);
+        tokio::select! {
+            done = &mut exchange => return done,
+            () = turn.opened() => {}
+        }
+        let timeout = self.settings.timeout;
+        let late = |_| Failure::TimedOut.error(url, timeout);
+        tokio::time::timeout(timeout, exchange).await.unwrap_or_else(|elapsed| Err(late(elapsed)))
+    }
+
+    /// One request: the flag read, or where a redirect leads. The turn, if
+    /// any, hears of the answer's head.
+    async fn exchange(&self, url: &Url, turn: Option<&Turn>) -> Result<Exchange> {
+        let resp = match self.send(url).await {
+            Ok(resp) => resp,
+            Err(err) if turn.is_some() && http2::unprocessed(&err) => {
+                return Ok(Exchange::NotProcessed(self.error(err, url, false)));
+            }
+            Err(err) => return Err(self.error(err, url, false)),
+        };
+        turn.map(Turn::answered);
+        let header = |name| resp.headers().get(name).and_then(|value| value.to_str().ok());
+        let next =
+            http::next(url, resp.status().as_u16(), header(LOCATION), header(CONTENT_ENCODING));
+        match next {
+            Ok(Next::Read) => self.read(resp, url).await.map(Exchange::Answer),
+            Ok(Next::Follow(target)) => Ok(drained(resp, Exchange::Follow(target)).await),
+            Err(err) => Err(drained(resp, err).await),
+        }
+    }
+
+    /// Sends the request, and over HTTP/1.1 once more on a new connection
+    /// if the connection failed before any answer came back.
+    async fn send(&self, url: &Url) -> reqwest::Result<Response> {
         let request = |client: &reqwest::Client| {
             let request = client.get(url.as_str());
-            match self.credentials.as_ref().and_then(|c| c.header_for(url)) {
+            match self.settings.credentials.as_ref().and_then(|c| c.header_for(url)) {
                 Some(header) => request.header(AUTHORIZATION, header),
                 None => request,
             }
         };
-        let resp = match request(&self.client).send().await {
-            // The connection broke before any answer: the server cannot have
-            // acted on the request, so it is safe to send again.
-            Err(err)
-                if matches!(self.failure(&err, false), Some(Failure::Closed | Failure::Reset)) =>
-            {
-                request(self.fresh()?).send().await
-            }
+        match request(&self.client).send().await {
+            Err(err) if self.broke_before_answering(&err) => match self.fresh() {
+                Ok(fresh) => request(fresh).send().await,
+                Err(_) => Err(err),
+            },
             resp => resp,
-        };
-        resp.map_err(|err| self.error(err, url, false))
+        }
+    }
+
+    /// The connection broke before any answer: over HTTP/1.1 the server
+    /// cannot have acted on the request, so it is safe to send again. (Over
+    /// HTTP/2 other streams shared that connection, and the site may have
+    /// acted on this one: see `http2`.)
+    fn broke_before_answering(&self, err: &reqwest::Error) -> bool {
+        let failure = self.failure(err, false);
+        self.turns.is_none() && matches!(failure, Some(Failure::Closed | Failure::Reset))
     }
 
     /// Reads a 200's body, up to [`MAX_FLAG_BYTES`]. reqwest has no limit of
@@ -137,6 +191,11 @@ impl Client {
             if let Some(io) = cause.downcast_ref::<std::io::Error>() {
                 return Failure::of_io(io, reading_body);
             }
+            // h2 hides its I/O errors from `source`.
+            let h2_io = cause.downcast_ref::<h2::Error>().and_then(h2::Error::get_io);
+            if let Some(io) = h2_io {
+                return Failure::of_io(io, reading_body);
+            }
             let hyper = cause.downcast_ref::<hyper::Error>();
             if hyper.is_some_and(hyper::Error::is_incomplete_message) {
                 return Some(if reading_body { Failure::CutShort } else { Failure::Closed });
@@ -148,26 +207,43 @@ impl Client {
 
     /// reqwest's errors, in the words of [`Failure`].
     fn error(&self, err: reqwest::Error, url: &Url, reading_body: bool) -> Error {
+        if let Some(words) = http2::cause::<h2::Error>(&err).and_then(http2::words) {
+            return Error::Other(words);
+        }
         match self.failure(&err, reading_body) {
-            Some(failure) => failure.error(url, self.timeout),
+            Some(failure) => failure.error(url, self.settings.timeout),
             // The URL is in the report already; keep the reason short.
             None => Error::other(&err.without_url()),
         }
     }
 }
 
+/// How one request went, short of an error.
+enum Exchange {
+    /// A whole 200, read.
+    Answer(Answer),
+    /// A redirect: ask there.
+    Follow(Url),
+    /// HTTP/2: the site did not process the request (RFC 9113 §8.7), which
+    /// may be sent again; the error says why, if it is not.
+    NotProcessed(Error),
+}
+
 /// A reqwest client for the run: at most `idle_per_host` idle connections
 /// kept, never a proxy for a site on this machine.
-fn build(timeout: Duration, loopback: bool, idle_per_host: usize) -> Result<reqwest::Client> {
+fn build(settings: &ClientSettings, site: &Url, idle_per_host: usize) -> Result<reqwest::Client> {
     // No buffer sizes to set here, unlike ureq's: hyper, inside reqwest,
     // gives each connection a 9 KiB request channel and 8 KiB buffers to
     // write and to read, and reqwest offers no setting for them. That is
-    // most of flags_async's memory at -m 1000 (the README measures it).
+    // most of flags_async's memory at -m 1000 over HTTP/1.1 (the README
+    // measures it); over HTTP/2 there is one connection.
     let builder = reqwest::Client::builder()
-        .timeout(timeout)
         .redirect(Policy::none()) // followed in `get`
         .pool_max_idle_per_host(idle_per_host);
-    let builder = if loopback { builder.no_proxy() } else { builder };
+    // Over HTTP/2 the timeout is `Client::timed`'s.
+    let builder = if settings.http2 { builder } else { builder.timeout(settings.timeout) };
+    let builder = http2::protocol(builder, settings.http2, site);
+    let builder = if http::is_loopback(site) { builder.no_proxy() } else { builder };
     builder.build().map_err(|err| Error::other(&err))
 }
 
