@@ -20,9 +20,11 @@ pub(crate) fn initial_report(label: &str, plan: &Plan) {
         _ => plan.cc_list.join(", "),
     };
     let plural = if n == 1 { "" } else { "s" };
-    let connections = match plan.concur_req {
-        1 => "1 connection will be used.".to_string(),
-        n => format!("{n} concurrent connections will be used."),
+    let connections = match (plan.concur_req, plan.client.http2) {
+        (1, false) => "1 connection will be used.".to_string(),
+        (n, false) => format!("{n} concurrent connections will be used."),
+        // flags2's line, in HTTP/2's terms: the site may allow fewer.
+        (n, true) => format!("1 HTTP/2 connection will be used, up to {n} streams at once."),
     };
     say(format_args!(
         "{label} site: {url}\nSearching for {n} flag{plural}: {codes}\n{connections}\n"

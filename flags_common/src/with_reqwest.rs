@@ -207,7 +207,9 @@ impl Client {
 
     /// reqwest's errors, in the words of [`Failure`].
     fn error(&self, err: reqwest::Error, url: &Url, reading_body: bool) -> Error {
-        if let Some(words) = http2::cause::<h2::Error>(&err).and_then(http2::words) {
+        if let Some(words) =
+            http2::cause::<h2::Error>(&err).and_then(|err| http2::words(err, reading_body))
+        {
             return Error::Other(words);
         }
         match self.failure(&err, reading_body) {

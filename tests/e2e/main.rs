@@ -10,6 +10,7 @@
 //!   lines, on all three programs, since each HTTP client meets them its own
 //!   way (`canned` serves the answers flags_server never gives);
 //! - `signals`: Ctrl-C and friends, on all three;
+//! - `http2`: `flags_async --http2`, one connection and its streams;
 //! - `examples`: flags3 (threads and futures) and Example 20-6's futures;
 //! - `terminal`: the progress display in a real terminal (tmux).
 
@@ -21,6 +22,7 @@ mod cli;
 mod examples;
 mod faults;
 mod hostile;
+mod http2;
 mod models;
 mod signals;
 mod terminal;

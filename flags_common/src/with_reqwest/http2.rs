@@ -61,12 +61,16 @@ pub(super) fn cause<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)
 }
 
 /// The words for a stream the site ended: `the site reset the request:
-/// INTERNAL_ERROR`, with HTTP/2's name for the reason, as the site sent it.
-/// `None` for errors that are not the site's word (its I/O errors are the
-/// same as HTTP/1.1's, and said the same way).
-pub(super) fn words(err: &h2::Error) -> Option<String> {
+/// INTERNAL_ERROR`, with HTTP/2's name for the reason, as the site sent it
+/// (and `answer cut short: ...` once part of the body had come, as over
+/// HTTP/1.1). `None` for errors that are not the site's word (its I/O
+/// errors are the same as HTTP/1.1's, and said the same way).
+pub(super) fn words(err: &h2::Error, reading_body: bool) -> Option<String> {
     let reason = err.reason()?;
     match (err.is_remote(), err.is_reset(), err.is_go_away()) {
+        (true, true, _) if reading_body => {
+            Some(format!("answer cut short: the site reset the stream: {reason:?}"))
+        }
         (true, true, _) => Some(format!("the site reset the request: {reason:?}")),
         (true, _, true) => Some(format!("the site went away before answering: GOAWAY {reason:?}")),
         _ => None,
