@@ -2,7 +2,10 @@
 
 use std::process::ExitCode;
 
-use crate::interrupt;
+/// SIGINT's number, which Windows uses too for Ctrl-C.
+pub const SIGINT: i32 = 2;
+/// SIGTERM's number.
+pub const SIGTERM: i32 = 15;
 
 /// Why the comparison stopped before the end.
 #[derive(Debug)]
@@ -26,8 +29,8 @@ impl Failure {
     /// 143 mean that Ctrl-C in the terminal, or SIGTERM, reached it too.
     pub fn of_exit(who: &str, status: i32, stderr: &str) -> Failure {
         match status {
-            130 => Failure::Signal(interrupt::SIGINT),
-            143 => Failure::Signal(interrupt::SIGTERM),
+            130 => Failure::Signal(SIGINT),
+            143 => Failure::Signal(SIGTERM),
             _ => {
                 let first = first_line(stderr).unwrap_or("no message");
                 Failure::Error(format!("{who} exited with status {status}: {first}"))

@@ -16,15 +16,10 @@
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
-use crate::failure::Failure;
+use crate::failure::{Failure, SIGINT, SIGTERM};
 
 /// The number of the signal that asked to stop, or 0 while none has.
 static STOP: AtomicI32 = AtomicI32::new(0);
-
-/// SIGINT's number, which Windows uses too for Ctrl-C.
-pub const SIGINT: i32 = 2;
-/// SIGTERM's number.
-pub const SIGTERM: i32 = 15;
 
 /// Catch the stop signals from now on, instead of dying of them.
 pub fn listen() {

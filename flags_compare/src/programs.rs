@@ -55,7 +55,7 @@ impl Programs {
     }
 }
 
-/// Only the site's binary, for `--costs`, which runs no program.
+/// Only the site's binary, for `costs`, which runs no program.
 pub fn find_server(bin_dir: Option<&Path>) -> Result<PathBuf, String> {
     find_in(&folder(bin_dir), "flags_server")
 }

@@ -1,4 +1,4 @@
-//! `--costs N,N,...`: what a thread costs, what a future costs, and apart
+//! `flags_compare costs N,N,...`: what a thread costs, what a future costs, and apart
 //! from them what each HTTP client's connection costs.
 //!
 //! A program's peak memory is not all its threads' or its futures': each
@@ -28,7 +28,7 @@
 //! From a release build, on Linux with 2 cores (the table only):
 //!
 //! ```text
-//! $ target/release/flags_compare --costs 1,10,100,300,676
+//! $ target/release/flags_compare costs 1,10,100,300,676
 //!                    threads               futures                 ureq                reqwest
 //!           N       peak   per unit       peak   per unit       peak   per unit       peak   per unit
 //!           0    3.4 MiB               3.7 MiB               3.3 MiB               5.3 MiB
@@ -45,7 +45,8 @@
 //! rest its allocator's state); a waiting future, under 200 bytes; a ureq
 //! connection, 15 KiB (its 8 + 4 KiB buffers); a reqwest connection, 26 KiB.
 
-mod probe;
+mod json;
+pub mod probe;
 mod spawn;
 mod table;
 mod threads;
@@ -53,19 +54,29 @@ mod waiting;
 mod with_reqwest;
 mod with_ureq;
 
-use indicatif::ProgressBar;
 use std::collections::BTreeSet;
+use std::path::Path;
 
-pub use probe::{main as probe, requested as probe_requested};
-pub use table::render as table;
+use clap::{Args, ValueEnum};
+use indicatif::ProgressBar;
 
-use crate::cli::Args;
 use crate::failure::Failure;
 use crate::site::{SiteProcess, SiteSettings};
 use crate::{programs, progress};
 
-/// What a probe holds N of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `costs`' own options: it runs no program, so it takes no workload.
+#[derive(Args, Debug)]
+pub struct CostsArgs {
+    /// How many of each kind to hold at once, each count in a probe of its own
+    #[arg(value_name = "N,N,..", required = true, num_args = 1, action = clap::ArgAction::Set, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub counts: Vec<u32>,
+    /// Print the figures as one JSON object instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What a probe holds N of; its name is the probe's argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Kind {
     Threads,
     Futures,
@@ -84,10 +95,6 @@ impl Kind {
             Kind::Ureq => "ureq",
             Kind::Reqwest => "reqwest",
         }
-    }
-
-    fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|kind| kind.name() == name)
     }
 
     /// One of them, in words.
@@ -187,7 +194,7 @@ impl Series {
 /// it takes to send a thousand on loopback.
 const HELD: f64 = 0.25;
 
-/// Everything `--costs` measured.
+/// Everything `costs` measured.
 pub struct Costs {
     pub series: Vec<Series>,
     /// `size_of_val` of one waiting future of the `futures` probe.
@@ -196,18 +203,28 @@ pub struct Costs {
     pub get_future_bytes: usize,
 }
 
-/// Weighs each kind at 0 and at each count asked.
-pub fn costs(args: &Args) -> Result<Costs, Failure> {
-    let server = programs::find_server(args.bin_dir.as_deref())?;
-    // N connections hold N sockets in the probe, and as many in the site.
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
+/// Weighs each kind at 0 and at each count asked, and prints the figures,
+/// as a table or as JSON.
+pub fn run(args: &CostsArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
+    let costs = costs(&args.counts, bin_dir)?;
+    if args.json {
+        println!("{}", json::render(&costs));
+    } else {
+        print!("{}", table::render(&costs));
+    }
+    Ok(())
+}
+
+/// Weighs each kind at 0 and at each of the `asked` counts.
+fn costs(asked: &[u32], bin_dir: Option<&Path>) -> Result<Costs, Failure> {
+    let server = programs::find_server(bin_dir)?;
     // ureq's GETs go one after another: no delay. reqwest's go all at once,
     // and the site holds each for a while, so that no connection is free
     // for another GET: N connections, in flight together, as in flags_async.
-    let start = |latency| SiteProcess::start(&server, &SiteSettings { latency, faults: vec![] });
+    let start = |latency| SiteProcess::start(&server, &SiteSettings::new(latency, &[]));
     let (quick, slow) = (start(0.0)?, start(HELD)?);
-    let counts = counts(&args.costs);
-    let progress = progress((Kind::ALL.len() * counts.len()) as u64);
+    let counts = counts(asked);
+    let progress = progress::bar((Kind::ALL.len() * counts.len()) as u64);
     let measure = |kind| {
         let site = if kind == Kind::Reqwest { &slow } else { &quick };
         measure(kind, &counts, site, &progress)
