@@ -93,7 +93,7 @@ fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>
 /// once; here twice `concur_req` codes are under way at most, which keeps the
 /// semaphore busy, and leaves the rest in the list, where Ctrl-C stops them.
 async fn supervisor(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-    let client = Client::new(plan)?;
+    let client = Client::new(&plan.client)?;
     let semaphore = Semaphore::new(plan.concur_req);
     let to_do = until_interrupted(&plan.cc_list)
         .map(|cc| download_one(&client, cc, plan, &semaphore, progress));

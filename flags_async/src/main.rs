@@ -59,7 +59,7 @@ fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>
 /// Python's `asyncio.gather(*to_do)`, bounded: at most `concur_req` futures run
 /// at once, sharing one client. Lazy, they send nothing until polled.
 async fn supervisor(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-    let client = Client::new(plan)?;
+    let client = Client::new(&plan.client)?;
     let to_do =
         until_interrupted(&plan.cc_list).map(|cc| download_one(&client, cc, plan, progress));
     Ok(stream::iter(to_do).buffer_unordered(plan.concur_req).collect().await)

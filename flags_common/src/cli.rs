@@ -3,8 +3,8 @@
 use std::{env, path::Path, process, sync::OnceLock, time::Duration};
 
 use clap::{CommandFactory, FromArgMatches, Parser};
+use flags_server::console::warn;
 
-use crate::console::warn;
 use crate::countries::parse_cc;
 use crate::site::Server;
 

@@ -118,7 +118,7 @@ pub(crate) fn too_many_redirects() -> Error {
 /// decoded (`pa%3Ass` is `pa:ss`), sent as HTTP basic authentication to that
 /// site only, and never printed.
 #[derive(Clone)]
-pub(crate) struct Credentials {
+pub struct Credentials {
     /// `http://host:port`: the only origin the credentials go to.
     origin: url::Origin,
     header: String,

@@ -1,36 +1,26 @@
 //! Stopping a run: Ctrl-C (SIGINT), and `kill`'s SIGTERM and a closed
 //! terminal's SIGHUP, which all mean "stop, please".
 //!
-//! Python raises `KeyboardInterrupt` wherever the main thread happens to be,
-//! and flags2 catches it around its loop. Rust has no such exception, so this
-//! module holds the run's only two pieces of global state:
+//! flags_server's `signals` module catches them for every binary of the
+//! workspace (and says why Rust must). A download run adds two rules:
 //!
-//! * [`STOP`], set by the first signal. Each `download_many` takes its codes
-//!   through [`until_interrupted`], which ends early once it is set: no new
-//!   request starts, the ones in flight finish, and the report follows.
-//! * [`SAVING`], held (shared) by every [`save_flag`](crate::save_flag) under
-//!   way. A second signal quits at once, but first takes it whole, so no
+//! * after the first signal, [`until_interrupted`] ends early: each
+//!   `download_many` takes its codes through it, so no new request starts,
+//!   the ones in flight finish, and the report follows;
+//! * a second signal quits at once, but first takes [`SAVING`] whole, which
+//!   every [`save_flag`](crate::save_flag) under way holds (shared), so no
 //!   temporary file is ever left half-written.
-//!
-//! The signals are received on a thread of their own (signal-hook's iterator
-//! on Unix, the ctrlc crate on Windows), where it is safe to print and lock.
 
 use std::process;
-use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
-use std::time::{Duration, Instant};
 
-use crate::console::warn;
+use flags_server::console::warn;
+use flags_server::signals::{self, Signal, Stop};
+
 use crate::progress::Progress;
-
-/// The number of the signal that asked to stop, or 0 while none has.
-static STOP: AtomicI32 = AtomicI32::new(0);
 
 /// Shared by each save under way; taken whole before quitting at once.
 static SAVING: RwLock<()> = RwLock::new(());
-
-/// SIGINT's number, which Windows uses too for Ctrl-C.
-const SIGINT: i32 = 2;
 
 /// The codes, in order, until a stop signal arrives: the gate that makes
 /// every concurrency model stop starting requests.
@@ -39,17 +29,8 @@ pub fn until_interrupted(cc_list: &[String]) -> impl Iterator<Item = &str> + Sen
 }
 
 /// The signal that stopped the run, if one did.
-pub(crate) fn stop_signal() -> Option<i32> {
-    match STOP.load(Ordering::Relaxed) {
-        0 => None,
-        signal => Some(signal),
-    }
-}
-
-/// The exit status of a run stopped by `signal`: 128 + its number, as shells
-/// report it (130 for Ctrl-C, 143 for SIGTERM).
-pub(crate) fn exit_status(signal: i32) -> u8 {
-    u8::try_from(128 + signal).unwrap_or(u8::MAX)
+pub(crate) fn stop_signal() -> Option<Signal> {
+    signals::stop_signal()
 }
 
 /// Held while a file is being saved.
@@ -62,64 +43,28 @@ pub(crate) fn saving() -> RwLockReadGuard<'static, ()> {
 /// handler (an exotic platform) a signal still stops the program, just
 /// without the report.
 pub(crate) fn install(progress: Progress) {
-    let mut first = None;
-    if let Err(err) = listen(move |signal| on_signal(signal, &mut first, &progress)) {
+    if let Err(err) = signals::listen(move |stop| on_signal(stop, &progress)) {
         warn(format_args!("warning: Ctrl-C will stop the run without a report: {err}"));
     }
 }
 
-#[cfg(unix)]
-fn listen(mut handler: impl FnMut(i32) + Send + 'static) -> std::io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    use signal_hook::iterator::Signals;
-
-    let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP])?;
-    let receive = move || signals.forever().for_each(&mut handler);
-    std::thread::Builder::new().name("signals".into()).spawn(receive).map(drop)
-}
-
-#[cfg(not(unix))]
-fn listen(mut handler: impl FnMut(i32) + Send + 'static) -> std::io::Result<()> {
-    ctrlc::set_handler(move || handler(SIGINT)).map_err(std::io::Error::other)
-}
-
-/// The same signal twice within this time is one request to stop: `timeout`
-/// sends its signal to the program, then again to the program's process
-/// group, and no one presses Ctrl-C twice that fast.
-const SAME_SIGNAL: Duration = Duration::from_millis(200);
-
-/// The first signal stops the run; the next one quits at once. `first` is
-/// the first signal and when it came.
-fn on_signal(signal: i32, first: &mut Option<(i32, Instant)>, progress: &Progress) {
-    match *first {
-        Some((earlier, at)) if earlier == signal && at.elapsed() < SAME_SIGNAL => return,
-        Some(_) => {}
-        None => {
-            *first = Some((signal, Instant::now()));
-            STOP.store(signal, Ordering::Relaxed);
-            let (name, again) = match signal {
-                SIGINT => ("Ctrl-C", "Ctrl-C again"),
-                _ => (signal_name(signal), "send it again"),
+/// The first signal stops the run; the next one quits at once.
+fn on_signal(stop: Stop, progress: &Progress) {
+    match stop {
+        Stop::First(signal) => {
+            let again = match signal {
+                Signal::INTERRUPT => "Ctrl-C again",
+                _ => "send it again",
             };
-            let notice = format!("{name}: finishing the downloads in flight ({again} to quit now)");
-            progress.notice(&notice);
-            return;
+            let name = signal.name();
+            progress.notice(&format!(
+                "{name}: finishing the downloads in flight ({again} to quit now)"
+            ));
+        }
+        Stop::Again(signal) => {
+            let _no_more_saves = SAVING.write().unwrap_or_else(PoisonError::into_inner);
+            progress.quit("Stopped at once: the flags in downloaded/ are all complete.");
+            process::exit(signal.exit_status().into());
         }
     }
-    let _no_more_saves = SAVING.write().unwrap_or_else(PoisonError::into_inner);
-    progress.quit("Stopped at once: the flags in downloaded/ are all complete.");
-    process::exit(exit_status(signal).into());
-}
-
-#[cfg(unix)]
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        signal_hook::consts::SIGHUP => "SIGHUP",
-        _ => "SIGTERM",
-    }
-}
-
-#[cfg(not(unix))]
-fn signal_name(_signal: i32) -> &'static str {
-    "Ctrl-C"
 }

@@ -31,19 +31,20 @@
 //! | item | module | what it is |
 //! |---|---|---|
 //! | [`main`] | `run` | parses the command line, starts the site, times `download_many`, reports |
-//! | [`Plan`] | `plan` | the job as plain data: `cc_list`, `base_url`, `concur_req`, `timeout` |
+//! | [`Plan`] | `plan` | the job as plain data: `cc_list`, `base_url`, `concur_req`, `client` |
 //! | [`Progress`] | `progress` | shows each code as it ends: codes, `-v` lines or a bar |
 //! | [`until_interrupted`] | `interrupt` | the codes, until Ctrl-C or SIGTERM says stop |
 //! | [`DownloadStatus`] | `status` | how one code ended: OK, not found, or an error and its reason |
 //! | [`save_flag`] | `save` | writes `downloaded/BR.gif`, atomically |
 //! | [`Result`], [`Error`] | `error` | every failure, from the first request to the saved file |
-//! | `with_ureq::Client`, `with_reqwest::Client` | `with_ureq`, `with_reqwest` | each program's HTTP client, built once and shared: `client.get(url)` |
+//! | `with_ureq::Client`, `with_reqwest::Client` | `with_ureq`, `with_reqwest` | each program's HTTP client, built once from [`ClientSettings`] and shared: `client.get(url)` |
 //! | [`http::Answer`] | `http` | a whole 200 answer; `.gif()` checks that it is a flag |
 //!
 //! And behind them: `cli` (the command line), `countries` (POP20 and the
 //! codes of `-a` and `-e`), `site` (the `-s` sites, built in or not),
 //! `report` (flags2's reports, or [`RunReport`] as JSON for flags_compare),
-//! [`console`] (printing that never panics, for the examples too). Modules
+//! [`console`] (flags_server's printing that never panics, for the examples
+//! too). Modules
 //! use each other directly; this file only maps them.
 
 // Built alone (`cargo build -p flags_common`), with neither client, the
@@ -51,7 +52,7 @@
 #![cfg_attr(not(any(feature = "ureq", feature = "reqwest")), allow(dead_code))]
 
 mod cli;
-pub mod console;
+mod client_settings;
 mod countries;
 mod error;
 pub mod http;
@@ -68,8 +69,10 @@ pub mod with_reqwest;
 #[cfg(feature = "ureq")]
 pub mod with_ureq;
 
+pub use client_settings::ClientSettings;
 pub use countries::parse_cc;
 pub use error::{Error, Result};
+pub use flags_server::console;
 pub use interrupt::until_interrupted;
 pub use plan::Plan;
 pub use progress::Progress;

@@ -1,8 +1,6 @@
 //! The job a `download_many` is given, as plain data.
 
-use std::time::Duration;
-
-use crate::http::Credentials;
+use crate::client_settings::ClientSettings;
 
 /// What to download, from where, how many at once: flags2's
 /// `download_many(cc_list, base_url, verbose, concur_req)` arguments, decided
@@ -17,9 +15,6 @@ pub struct Plan {
     pub base_url: String,
     /// How many requests may be in flight at once (`-m`, bounded).
     pub concur_req: usize,
-    /// How long one request may take, first byte to last (`--timeout`).
-    pub timeout: Duration,
-    /// The user and password of a `-s http://user:password@host/...` URL,
-    /// which the clients send to that site; `base_url` has them no more.
-    pub(crate) credentials: Option<Credentials>,
+    /// How to set up the program's one HTTP client: `Client::new(&plan.client)`.
+    pub client: ClientSettings,
 }

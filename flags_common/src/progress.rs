@@ -4,9 +4,9 @@
 use std::io::{self, IsTerminal};
 
 use console::Term;
+use flags_server::console::{say, warn};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
-use crate::console::{say, warn};
 use crate::status::DownloadStatus;
 
 /// How each code's end is shown. One `Progress` serves the whole run, from

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::time::Duration;
 
+use flags_server::console::{say, warn};
 use serde::{Deserialize, Serialize};
 
-use crate::console::{say, warn};
 use crate::countries::ALL_CC;
 use crate::plan::Plan;
 use crate::status::Counter;
@@ -110,6 +110,7 @@ pub(crate) fn json_report(report: &RunReport) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client_settings::ClientSettings;
 
     fn report(counter: &Counter, not_attempted: usize) -> String {
         let mut text = String::new();
@@ -138,8 +139,12 @@ mod tests {
             cc_list: codes.iter().map(|cc| cc.to_string()).collect(),
             base_url: "http://h".into(),
             concur_req: 1,
-            timeout: Duration::ZERO,
-            credentials: None,
+            client: ClientSettings {
+                site: "http://h".into(),
+                timeout: Duration::ZERO,
+                idle_connections: 1,
+                credentials: None,
+            },
         };
         let none_found = Counter { not_found: 2, ..Counter::default() };
         assert!(nothing_found(&none_found, &plan(&["BR", "ZZ"])));

@@ -4,8 +4,11 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use flags_server::console::warn;
+use flags_server::signals::Signal;
+
 use crate::cli::{self, Args};
-use crate::console::warn;
+use crate::client_settings::ClientSettings;
 use crate::countries::expand_cc_args;
 use crate::error::Result;
 use crate::interrupt;
@@ -53,13 +56,13 @@ fn run(
             warn(format_args!("{line}"));
         }
     })?;
-    let plan = Plan {
-        cc_list,
-        base_url: site.url.clone(),
-        concur_req,
+    let client = ClientSettings {
+        site: site.url.clone(),
         timeout: args.timeout,
+        idle_connections: concur_req,
         credentials: site.credentials.clone(),
     };
+    let plan = Plan { cc_list, base_url: site.url.clone(), concur_req, client };
     let progress = Progress::new(plan.cc_list.len(), args.verbose, args.json);
     interrupt::install(progress.clone());
     if args.verbose {
@@ -90,7 +93,7 @@ fn run(
             errors: counter.error_count(),
             error_reasons: counter.errors.clone(),
             not_attempted,
-            stopped_by_signal: interrupt::stop_signal(),
+            stopped_by_signal: interrupt::stop_signal().map(Signal::number),
             elapsed_s: elapsed.as_secs_f64(),
         });
     } else {
@@ -112,7 +115,7 @@ fn actual_req(max_req: Option<usize>, default: usize, max: usize, codes: usize) 
 /// failed, else 0.
 fn exit_status(counter: &Counter) -> ExitCode {
     match interrupt::stop_signal() {
-        Some(signal) => ExitCode::from(interrupt::exit_status(signal)),
+        Some(signal) => signal.exit_code(),
         None if counter.error_count() > 0 => ExitCode::FAILURE,
         None => ExitCode::SUCCESS,
     }

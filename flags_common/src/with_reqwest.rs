@@ -22,11 +22,11 @@ use reqwest::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, LOCATION};
 use reqwest::redirect::Policy;
 use url::Url;
 
+use crate::client_settings::ClientSettings;
 use crate::error::{Error, Result};
 use crate::http::{
     self, Answer, Credentials, Failure, MAX_ERROR_BYTES, MAX_FLAG_BYTES, Next, too_big,
 };
-use crate::plan::Plan;
 
 /// One client for the whole run, shared by every future: flags_asyncio.py's
 /// `httpx.AsyncClient`, with its connection pool.
@@ -42,17 +42,18 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for `plan`'s site.
-    pub fn new(plan: &Plan) -> Result<Client> {
+    /// A client set up as `settings` say.
+    pub fn new(settings: &ClientSettings) -> Result<Client> {
         // reqwest and ureq share one crypto library, ring: see Cargo.toml.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let loopback = Url::parse(&plan.base_url).is_ok_and(|url| http::is_loopback(&url));
+        let loopback = Url::parse(&settings.site).is_ok_and(|url| http::is_loopback(&url));
+        let timeout = settings.timeout;
         Ok(Client {
-            client: build(plan.timeout, loopback, usize::MAX)?,
+            client: build(timeout, loopback, settings.idle_connections)?,
             fresh: OnceLock::new(),
             loopback,
-            credentials: plan.credentials.clone(),
-            timeout: plan.timeout,
+            credentials: settings.credentials.clone(),
+            timeout,
         })
     }
 

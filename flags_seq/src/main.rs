@@ -41,7 +41,7 @@ fn download_one(client: &Client, cc: &str, plan: &Plan, progress: &Progress) -> 
 /// `for cc in sorted(cc_list)`. One client for the whole run keeps the
 /// connection alive, where a client per request would reconnect each time.
 fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-    let client = Client::new(plan);
+    let client = Client::new(&plan.client);
     let statuses =
         until_interrupted(&plan.cc_list).map(|cc| download_one(&client, cc, plan, progress));
     Ok(statuses.collect())

@@ -52,6 +52,14 @@
 //! | `countries` | the 194 codes |
 //! | `site` | [`Site`]: all of the above on a background thread; [`SiteUrls`], where it serves |
 //!
+//! And two modules that every binary of the workspace uses, here because
+//! this crate is the one they all depend on:
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`console`] | printing that never panics, even on a closed pipe |
+//! | [`signals`] | Ctrl-C, SIGTERM and SIGHUP: first "finish up", then "quit now"; exit 128 + n |
+//!
 //! The server is built on hyper (HTTP/1.1) and tokio: one lightweight task
 //! per connection, so thousands of simultaneous slow downloads cost little.
 //!
@@ -66,6 +74,7 @@
 
 mod body;
 mod config;
+pub mod console;
 mod countries;
 mod data;
 mod fault;
@@ -75,6 +84,7 @@ mod records;
 mod records_endpoint;
 mod reply;
 mod server;
+pub mod signals;
 mod site;
 mod static_site;
 mod stats;

@@ -11,7 +11,6 @@
 //! The client's address and connection number, the request, the code, the
 //! delay it waited, and the status or the fault.
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -45,7 +44,7 @@ pub(crate) fn answered(
 
 /// Print a line on stderr. A closed stderr is no reason to stop serving.
 pub(crate) fn print(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
+    crate::console::warn(format_args!("{line}"));
 }
 
 /// `200 OK`, `418 I'm a teapot`.

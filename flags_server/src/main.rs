@@ -56,12 +56,11 @@
 //!   is as a JSON line, `{"url":"http://127.0.0.1:PORT/flags","records":"http://127.0.0.1:PORT/_records"}`,
 //!   and at the end gives the summary as JSON too.
 //!
-//! Ctrl-C (or SIGTERM) stops accepting connections and lets the answers in
-//! flight finish, for 5 seconds at most (a second Ctrl-C stops at once),
+//! Ctrl-C (or SIGTERM, or SIGHUP) stops accepting connections and lets the answers in
+//! flight finish, for 5 seconds at most (a second signal stops at once),
 //! then prints the summary and exits with status 0.
 
 use std::collections::BTreeMap;
-use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ops::RangeInclusive;
 use std::process::ExitCode;
@@ -69,9 +68,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use flags_server::console::{say, warn};
+use flags_server::signals::{self, Stop};
 use flags_server::{COUNTRY_CODES, Config, Fault, FileKind, Recorder, SiteUrls, Stats};
 use flags_server::{listen, parse_fault_arg, serve};
 use serde::Serialize;
+use tokio::sync::mpsc::{self, UnboundedReceiver};
 use tokio::sync::oneshot;
 
 /// `slow_server.py`'s port.
@@ -130,7 +132,7 @@ fn main() -> ExitCode {
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            tell(&format!("flags_server: {message}"));
+            warn(format_args!("flags_server: {message}"));
             ExitCode::FAILURE
         }
     }
@@ -149,14 +151,17 @@ fn run(args: Args) -> Result<(), String> {
 async fn serve_until_stopped(args: Args) -> Result<(), String> {
     // Listen for Ctrl-C before saying where we serve: a program that reads
     // the URL and at once sends SIGINT must find us ready for it.
-    let signals =
-        StopSignals::listen().map_err(|err| format!("cannot listen for Ctrl-C: {err}"))?;
+    let (signals, stops) = mpsc::unbounded_channel();
+    signals::listen(move |stop| {
+        let _ = signals.send(stop);
+    })
+    .map_err(|err| format!("cannot listen for Ctrl-C: {err}"))?;
     let addr = SocketAddr::new(args.bind, args.port_arg.or(args.port).unwrap_or(DEFAULT_PORT));
     let listener = listen(addr).map_err(|err| format!("cannot listen on {addr}: {err}"))?;
     // The real address: with port 0 the system picks the port.
     let addr = listener.local_addr().unwrap_or(addr);
     let config = args.config();
-    say(&if args.json { start_json(&addr) } else { banner(&addr, &config) });
+    say(format_args!("{}\n", if args.json { start_json(&addr) } else { banner(&addr, &config) }));
 
     let recorder = Arc::new(Recorder::default());
     let (stop, stopped) = oneshot::channel();
@@ -166,21 +171,21 @@ async fn serve_until_stopped(args: Args) -> Result<(), String> {
     tokio::select! {
         // Only once asked to stop, and every answer is out.
         () = serving => {}
-        cut_short = stop_on_signals(signals, stop) => tell(&format!("flags_server: {cut_short}.")),
+        cut_short = stop_on_signals(stops, stop) => warn(format_args!("flags_server: {cut_short}.")),
     }
     let stats = recorder.stats();
-    say(&if args.json { summary_json(&stats) } else { summary(&stats) });
+    say(format_args!("{}\n", if args.json { summary_json(&stats) } else { summary(&stats) }));
     Ok(())
 }
 
 /// On the first signal, ask `serve` to stop; then give the answers in
 /// flight GRACE to finish, unless a second signal comes first. Returns (why
 /// we stop anyway) only if they don't finish in time.
-async fn stop_on_signals(mut signals: StopSignals, stop: oneshot::Sender<()>) -> String {
-    signals.recv().await;
+async fn stop_on_signals(mut stops: UnboundedReceiver<Stop>, stop: oneshot::Sender<()>) -> String {
+    stops.recv().await; // the first (its thread never drops the sender)
     let _ = stop.send(());
     tokio::select! {
-        () = signals.recv() => "a second Ctrl-C: stopping now".to_owned(),
+        Some(Stop::Again(signal)) = stops.recv() => format!("{} again: stopping now", signal.name()),
         () = tokio::time::sleep(GRACE) => {
             format!("answers still in flight after {} s: stopping", GRACE.as_secs())
         }
@@ -201,53 +206,6 @@ impl Args {
             _ => config.with_fault(cc, fault.clone()),
         })
     }
-}
-
-/// Ctrl-C, and on unix SIGTERM too (what `kill` and service managers send).
-struct StopSignals {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl StopSignals {
-    /// Catch the signals from now on, instead of dying of them.
-    fn listen() -> io::Result<StopSignals> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let interrupt = signal(SignalKind::interrupt())?;
-            let terminate = signal(SignalKind::terminate())?;
-            Ok(StopSignals { interrupt, terminate })
-        }
-        #[cfg(not(unix))]
-        Ok(StopSignals {})
-    }
-
-    /// The next signal.
-    async fn recv(&mut self) {
-        #[cfg(unix)]
-        tokio::select! {
-            _ = self.interrupt.recv() => {}
-            _ = self.terminate.recv() => {}
-        }
-        #[cfg(not(unix))]
-        if tokio::signal::ctrl_c().await.is_err() {
-            // No way to hear Ctrl-C: serve until killed.
-            std::future::pending::<()>().await;
-        }
-    }
-}
-
-/// Print a line on stdout; a closed stdout is no reason to stop serving.
-fn say(line: &str) {
-    let _ = writeln!(io::stdout(), "{line}");
-}
-
-/// Print a line on stderr, the same way.
-fn tell(line: &str) {
-    let _ = writeln!(io::stderr(), "{line}");
 }
 
 /// "Serving 194 flags at http://... (delay 0.5-5 s, error rate 25%). Ctrl-C to stop."

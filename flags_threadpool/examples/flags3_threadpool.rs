@@ -62,7 +62,7 @@ fn download_one(client: &Client, cc: &str, plan: &Plan, progress: &Progress) -> 
 /// flags_threadpool's `download_many`: `concur_req` threads take codes from
 /// one queue until it runs dry.
 fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-    let client = Client::new(plan);
+    let client = Client::new(&plan.client);
     let queue = Mutex::new(until_interrupted(&plan.cc_list));
     let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
     let worker =

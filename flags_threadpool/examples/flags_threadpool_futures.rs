@@ -94,7 +94,7 @@ fn download_one(client: &Client, cc: &str, plan: &Plan, progress: &Progress) -> 
 }
 
 fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-    let client = Client::new(plan);
+    let client = Client::new(&plan.client);
     let (submit, queue) = mpsc::channel::<Task>();
     let (done, as_completed) = mpsc::channel::<(Task, DownloadStatus)>();
     let queue = Mutex::new(queue);

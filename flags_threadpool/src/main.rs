@@ -15,8 +15,6 @@
 //!
 //! Compare it with flags_seq's `main.rs`: only `download_many` changed.
 
-use std::iter;
-use std::panic::resume_unwind;
 use std::process::ExitCode;
 use std::sync::{LazyLock, Mutex, PoisonError};
 use std::thread;
@@ -45,21 +43,25 @@ fn download_one(client: &Client, cc: &str, plan: &Plan, progress: &Progress) -> 
 }
 
 /// Python's `executor.map(download_one, sorted(cc_list))`: `concur_req`
-/// threads take codes from one queue until it runs dry. Scoped threads may
-/// borrow `client`, `queue`, `plan` and `progress`, and have all ended when
-/// `scope` returns, like leaving the executor's `with` block.
+/// threads share one queue of codes. Scoped threads may borrow what is
+/// here, and have all ended when `scope` returns, like the executor's `with`.
 fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-    let client = Client::new(plan);
+    let client = Client::new(&plan.client);
     let queue = Mutex::new(until_interrupted(&plan.cc_list));
-    // Lock the queue just to take the next code, not during the download.
-    let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
-    let worker =
-        || iter::from_fn(next).map(|cc| download_one(&client, cc, plan, progress)).collect();
+    // Locks the queue just to take a code: the lock ends when `next_code` returns.
+    let next_code = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+    // Each thread of the pool: take a code, download it, take the next... until none is left.
+    let worker = || {
+        let mut statuses = Vec::new();
+        while let Some(cc) = next_code() {
+            statuses.push(download_one(&client, cc, plan, progress));
+        }
+        statuses
+    };
     thread::scope(|scope| {
         let workers: Vec<_> = (0..plan.concur_req).map(|_| scope.spawn(worker)).collect();
-        // Joining raises a worker's panic again, as `executor.map` re-raises.
-        let joined: thread::Result<Vec<Vec<_>>> = workers.into_iter().map(|w| w.join()).collect();
-        Ok(joined.unwrap_or_else(|panic| resume_unwind(panic)).into_iter().flatten().collect())
+        // `join` waits for a thread; `unwrap` raises its panic again, as `executor.map` does.
+        Ok(workers.into_iter().flat_map(|worker| worker.join().unwrap()).collect())
     })
 }
 
