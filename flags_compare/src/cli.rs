@@ -21,7 +21,7 @@ Build the programs first: cargo build --release --workspace
 
 Exit status: 0 when every run finished (failed downloads count as results),
 1 if a program could not run, 2 for usage errors, 130 on Ctrl-C (143 on
-SIGTERM), after stopping the site and the program running.";
+SIGTERM, 129 on SIGHUP), after stopping the site and the program running.";
 
 /// Runs the three flag programs on one workload and compares their times.
 #[derive(Parser, Debug)]

@@ -2,9 +2,11 @@
 //! as a table, bars and timelines, or as JSON; with `--timeline` and
 //! `--svg`, as pictures too.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use flags_server::console::say;
 use serde::Serialize;
 
 use crate::chart::{self, Series};
@@ -57,9 +59,9 @@ pub fn run(args: &CompareArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
         chart::draw(path, &chart::title(load.latency), series)?;
     }
     if args.json {
-        println!("{}", self::json(load, &workload, &rows, &timelines, chart.as_deref()));
+        say(format_args!("{}\n", json(load, &workload, &rows, &timelines, chart.as_deref())));
     } else {
-        print(args, &rows, &timelines);
+        say(format_args!("{}", text(args, &rows, &timelines)));
     }
     Ok(())
 }
@@ -97,22 +99,28 @@ fn planned_runs(runs: u32, chart: bool) -> u64 {
     per_workload * if chart { 4 } else { 1 }
 }
 
-fn print(args: &CompareArgs, rows: &[Row], timelines: &[Timeline]) {
+/// The comparison for people: the table, the bars, the timelines, and
+/// where the pictures went.
+fn text(args: &CompareArgs, rows: &[Row], timelines: &[Timeline]) -> String {
     let flags = rows.first().map_or(0, |row| row.flags);
     let runs = match args.workload.runs {
         1 => "1 run of each program".to_string(),
         n => format!("{n} runs of each program"),
     };
-    println!("{flags} flags at {} s a request, {runs}; the median counts\n", args.workload.latency);
-    println!("{}", report::table(rows));
-    print!("{}", report::outcomes(rows));
-    print!("{}", report::bars(rows));
-    println!("\n{}", timeline::text::render(timelines, timeline::text::WIDTH));
+    let mut text = format!(
+        "{flags} flags at {} s a request, {runs}; the median counts\n\n{}\n{}{}\n{}\n",
+        args.workload.latency,
+        report::table(rows),
+        report::outcomes(rows),
+        report::bars(rows),
+        timeline::text::render(timelines, timeline::text::WIDTH)
+    );
     for (label, path) in [("Timeline", &args.timeline), ("Chart", &args.svg)] {
         if let Some(path) = path {
-            println!("{label}: {}", path.display());
+            let _ = writeln!(text, "{label}: {}", path.display());
         }
     }
+    text
 }
 
 /// What `flags_compare --json` prints: the pieces of `json.rs`, and the

@@ -95,7 +95,7 @@
 //! | `wait` | waiting for a child: exit status and peak memory, or a stop |
 //! | `memory` | a process's peak and anonymous memory, from `/proc` on Linux |
 //! | `progress` | the bar on stderr while a mode measures |
-//! | `interrupt` | Ctrl-C and SIGTERM: stop the children, clean up, exit 130 |
+//! | `interrupt` | Ctrl-C, SIGTERM, SIGHUP: stop the children, clean up, exit 128 + n |
 //! | `failure` | how a mode ends early, and its exit status |
 //! | `report` | the runs summed up: the table and the bars |
 //! | `timeline` | the requests of a run over time: lanes and bars, as text or SVG |

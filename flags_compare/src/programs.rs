@@ -3,6 +3,8 @@
 use std::env::consts::EXE_SUFFIX;
 use std::path::{Path, PathBuf};
 
+use flags_server::console::warn;
+
 /// One of the programs compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Program {
@@ -46,11 +48,11 @@ impl Programs {
     /// CPU are not what a release build uses.
     pub fn warn_if_debug(&self) {
         if profile(&self.dir) == Some("debug") {
-            eprintln!(
+            warn(format_args!(
                 "flags_compare: warning: comparing debug builds ({}); for figures to publish, \
                  `cargo build --release --workspace` and run target/release/flags_compare",
                 self.dir.display()
-            );
+            ));
         }
     }
 }

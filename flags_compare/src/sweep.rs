@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use clap::Args;
+use flags_server::console::say;
 use serde::Serialize;
 
 use crate::failure::Failure;
@@ -59,9 +60,9 @@ pub fn run(args: &SweepArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
     progress.finish_and_clear();
     let steps = steps?;
     if args.json {
-        println!("{}", json(load, &steps));
+        say(format_args!("{}\n", json(load, &steps)));
     } else {
-        print!("{}", table(load, &steps));
+        say(format_args!("{}", table(load, &steps)));
     }
     Ok(())
 }

@@ -58,6 +58,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use clap::{Args, ValueEnum};
+use flags_server::console::say;
 use indicatif::ProgressBar;
 
 use crate::failure::Failure;
@@ -208,9 +209,9 @@ pub struct Costs {
 pub fn run(args: &CostsArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
     let costs = costs(&args.counts, bin_dir)?;
     if args.json {
-        println!("{}", json::render(&costs));
+        say(format_args!("{}\n", json::render(&costs)));
     } else {
-        print!("{}", table::render(&costs));
+        say(format_args!("{}", table::render(&costs)));
     }
     Ok(())
 }

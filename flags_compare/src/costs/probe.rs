@@ -13,6 +13,7 @@
 use std::net::SocketAddr;
 
 use clap::Args;
+use flags_server::console::say;
 use serde::{Deserialize, Serialize};
 
 use super::{Kind, threads, waiting, with_reqwest, with_ureq};
@@ -49,7 +50,7 @@ pub fn run(args: &ProbeArgs) -> Result<(), Failure> {
     let (kind, n) = (args.kind, args.n);
     let own = hold(kind, n, &args.url).map_err(|err| format!("{} N={n}: {err}", kind.name()))?;
     let line = ProbeLine { peak_rss_bytes: own.peak, anon_rss_bytes: own.anon };
-    println!("{}", serde_json::to_string(&line).unwrap_or_default());
+    say(format_args!("{}\n", serde_json::to_string(&line).unwrap_or_default()));
     Ok(())
 }
 
