@@ -11,8 +11,8 @@
 //! |---|---|---|
 //! | `threads` | std threads, started and parked: a thread alone | `threads` |
 //! | `futures` | futures waiting on one `Notify`, held as flags_async holds them | `waiting` |
-//! | `ureq` | kept-alive connections set up as flags_threadpool's, no thread each | `with_ureq` |
-//! | `reqwest` | kept-alive connections set up as flags_async's, after N GETs at once | `with_reqwest` |
+//! | `ureq` | kept-alive connections of flags_threadpool's client, no thread each | `with_ureq` |
+//! | `reqwest` | kept-alive connections of flags_async's client, after N GETs at once | `with_reqwest` |
 //!
 //! and each once more with none (N = 0), so that what one costs is
 //! (peak(N) - peak(0)) / N. At N = 1 that includes what the first one costs
@@ -31,19 +31,26 @@
 //! $ target/release/flags_compare costs 1,10,100,300,676
 //!                    threads               futures                 ureq                reqwest
 //!           N       peak   per unit       peak   per unit       peak   per unit       peak   per unit
-//!           0    3.4 MiB               3.7 MiB               3.3 MiB               5.3 MiB
-//!           1    3.3 MiB   12.0 KiB    3.6 MiB        0 B    4.1 MiB   44.0 KiB    5.7 MiB   12.0 KiB
-//!          10    3.5 MiB   12.4 KiB    3.7 MiB      410 B    4.2 MiB   17.6 KiB    5.9 MiB   16.4 KiB
-//!         100    4.6 MiB   10.2 KiB    3.7 MiB      205 B    5.6 MiB   15.0 KiB    7.9 MiB   22.7 KiB
-//!         300    6.2 MiB    9.8 KiB    3.7 MiB      191 B    8.5 MiB   14.7 KiB   12.9 MiB   25.0 KiB
-//!         676    9.9 MiB    9.7 KiB    3.7 MiB      176 B   13.7 MiB   14.7 KiB   22.6 MiB   25.6 KiB
-//!     300→676               9.6 KiB                 163 B              14.6 KiB              26.2 KiB
+//!           0    4.1 MiB               4.3 MiB               4.1 MiB               6.2 MiB
+//!           1    4.2 MiB    8.0 KiB    4.3 MiB    4.0 KiB    4.8 MiB   12.0 KiB    6.3 MiB   12.0 KiB
+//!          10    4.2 MiB   11.6 KiB    4.2 MiB      410 B    5.0 MiB   12.0 KiB    6.4 MiB   15.2 KiB
+//!         100    5.1 MiB    9.8 KiB    4.3 MiB      164 B    6.3 MiB   14.5 KiB    8.8 MiB   26.0 KiB
+//!         300    6.9 MiB    9.6 KiB    4.2 MiB      164 B    9.1 MiB   14.7 KiB   14.1 MiB   26.4 KiB
+//!         676   10.5 MiB    9.6 KiB    4.4 MiB      176 B   14.6 MiB   14.7 KiB   23.7 MiB   26.2 KiB
+//!     300→676               9.6 KiB                 185 B              14.7 KiB              26.0 KiB
 //! ```
 //!
 //! At N = 1 and 10, a future or a thread is lost in the 4 KiB pages: the
 //! large N tell. A parked thread, some 10 KiB (two pages of stack, the
 //! rest its allocator's state); a waiting future, under 200 bytes; a ureq
 //! connection, 15 KiB (its 8 + 4 KiB buffers); a reqwest connection, 26 KiB.
+//! The connections are the programs' own clients, flags_common's, built
+//! from the same settings as theirs. Before, the probes built look-alike
+//! clients by hand and were found before clap parsed anything; the per
+//! unit figures are the same within the runs' noise, but every peak at
+//! N = 0 is some 0.7 MiB higher: about 80 KiB of it anonymous memory, the
+//! rest pages of code, most likely clap's parser, which each probe now
+//! goes through as a subcommand.
 
 mod json;
 pub mod probe;
@@ -56,8 +63,10 @@ mod with_ureq;
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use flags_common::ClientSettings;
 use flags_server::console::say;
 use indicatif::ProgressBar;
 
@@ -105,9 +114,9 @@ impl Kind {
             Kind::Futures => {
                 "a future waiting on a Notify, in buffer_unordered on tokio's current-thread runtime"
             }
-            Kind::Ureq => "a kept-alive ureq connection set up as flags_threadpool's, after a GET",
+            Kind::Ureq => "a kept-alive connection of flags_threadpool's ureq client, after a GET",
             Kind::Reqwest => {
-                "a kept-alive reqwest connection set up as flags_async's, after N GETs at once"
+                "a kept-alive connection of flags_async's reqwest client, after N GETs at once"
             }
         }
     }
@@ -276,6 +285,18 @@ fn seen(site: &SiteProcess) -> Result<(usize, usize), String> {
 /// weighed, not the flags.
 fn flag_url(base_url: &str) -> String {
     format!("{base_url}/mc/mc.gif")
+}
+
+/// What the connection probes build the programs' clients from: the site
+/// (on this machine: never through a proxy), a pool of `idle_connections`.
+fn client_settings(base_url: &str, idle_connections: usize) -> ClientSettings {
+    ClientSettings {
+        site: base_url.to_string(),
+        // Loopback answers at once; a site that takes this long is stuck.
+        timeout: Duration::from_secs(10),
+        idle_connections,
+        credentials: None,
+    }
 }
 
 #[cfg(test)]
