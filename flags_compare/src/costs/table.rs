@@ -1,4 +1,4 @@
-//! `--costs` as text: a row per N, a peak and a per unit figure per kind,
+//! `costs` as text: a row per N, a peak and a per unit figure per kind,
 //! the last step, then what each kind is and what the figures leave out.
 
 use std::fmt::Write as _;
