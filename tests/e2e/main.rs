@@ -14,7 +14,6 @@
 //! - `terminal`: the progress display in a real terminal (tmux).
 
 mod canned;
-mod programs;
 mod support;
 
 mod cli;
