@@ -2,6 +2,10 @@
 //! programs (debug builds, so it warns), what it writes, and its errors.
 //! Speed is not asserted, only that it measured; JSON is read as JSON, SVG
 //! with the svg crate's parser.
+//!
+//! This is the `compare` suite of the flags_e2e package (`cargo test -p
+//! flags_e2e --test compare`); flags_compare and the programs it compares
+//! are built first, by the package's library (`src/programs.rs`).
 
 use std::process::{Command, Output};
 
