@@ -2,24 +2,25 @@
 //! programs (debug builds, so it warns), what it writes, and its errors.
 //! Speed is not asserted, only that it measured; JSON is read as JSON, SVG
 //! with the svg crate's parser.
+//!
+//! This is the `compare` suite of the flags_e2e package (`cargo test -p
+//! flags_e2e --test compare`); flags_compare and the programs it compares
+//! are built first, by the package's library (`src/programs.rs`).
 
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-#[path = "e2e/programs.rs"]
-mod programs;
-
-const COMPARE: &str = env!("CARGO_BIN_EXE_flags_compare");
+use flags_e2e::exe;
 
 /// The folder of the programs' builds, up to date.
 fn bin_dir() -> String {
-    let seq = programs::exe("flags_seq");
+    let seq = exe("flags_seq");
     seq.parent().expect("the binaries' folder").to_string_lossy().into_owned()
 }
 
 fn compare(args: &[&str]) -> Output {
-    Command::new(COMPARE).args(args).output().expect("run flags_compare")
+    Command::new(exe("flags_compare")).args(args).output().expect("run flags_compare")
 }
 
 /// Runs a comparison that must succeed; its stdout.
@@ -283,7 +284,7 @@ mod ctrl_c {
     fn stops_everything_and_leaves_no_temporary_folder() {
         let tmp = tempfile::tempdir().expect("a temporary folder");
         let dir = bin_dir();
-        let child = Command::new(COMPARE)
+        let child = Command::new(exe("flags_compare"))
             .args(["--bin-dir", &dir, "--latency", "0.5", "--runs", "1", "-l", "3"])
             .env("TMPDIR", tmp.path())
             .stdout(Stdio::null())
