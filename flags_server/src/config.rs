@@ -42,9 +42,11 @@ pub struct Config {
     /// Faults for metadata (`/flags/{cc}/metadata.json`), keyed by
     /// UPPER-case code.
     pub metadata_faults: BTreeMap<String, Fault>,
-    /// Close a kept-alive connection that stays idle longer than this, as
-    /// Apache's KeepAliveTimeout does (a new connection that sends nothing
-    /// for that long too); `None` keeps it open until the client closes it.
+    /// Close a kept-alive HTTP/1.1 connection that stays idle longer than
+    /// this, as Apache's KeepAliveTimeout does (a new connection that sends
+    /// nothing for that long too); `None` keeps it open until the client
+    /// closes it. hyper's HTTP/2 server has no idle timer: an HTTP/2
+    /// connection stays open until its client closes it.
     pub idle_timeout: Option<Duration>,
     /// HTTP/2: how many streams a connection may have open at once, which
     /// the site advertises as SETTINGS_MAX_CONCURRENT_STREAMS. A client that
