@@ -67,7 +67,7 @@
 //! * `--idle-timeout SECS`: close kept-alive HTTP/1.1 connections idle
 //!   that long;
 //! * `--max-streams N`: how many streams an HTTP/2 connection may have
-//!   open at once (default 100, see [`DEFAULT_MAX_STREAMS`]);
+//!   open at once (default 1000, see [`DEFAULT_MAX_STREAMS`] for why);
 //! * `--goaway-after N`: after N streams on an HTTP/2 connection, say
 //!   GOAWAY, answer those and close (see [`Config::goaway_after`]);
 //! * `--quiet`: no line per request on stderr;
