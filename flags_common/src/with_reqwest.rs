@@ -237,7 +237,7 @@ fn build(settings: &ClientSettings, site: &Url, idle_per_host: usize) -> Result<
     // No buffer sizes to set here, unlike ureq's: hyper, inside reqwest,
     // gives each connection a 9 KiB request channel and 8 KiB buffers to
     // write and to read, and reqwest offers no setting for them. That is
-    // most of flags_async's memory at -m 1000 over HTTP/1.1 (the README
+    // most of flags_async's memory at -m 1000 over HTTP/1.1 (BENCHMARKS.md
     // measures it); over HTTP/2 there is one connection.
     let builder = reqwest::Client::builder()
         .redirect(Policy::none()) // followed in `get`

@@ -2,10 +2,10 @@
 //!
 //! The steps, in the order a reader (and the tests) can rely on:
 //!
-//! 1. `/_records` is answered at once, and leaves no trace.
-//! 2. An HTTP/2 stream that came after the connection's GOAWAY limit is
+//! 1. An HTTP/2 stream that came after the connection's GOAWAY limit is
 //!    refused unprocessed (RST_STREAM REFUSED_STREAM): not recorded, and
 //!    safe for its client to send again on a new connection.
+//! 2. `/_records` is answered at once, and leaves no trace.
 //! 3. Every other request is recorded on arrival, with its protocol,
 //!    connection and stream.
 //! 4. Methods other than GET and HEAD get 405; HEAD and browsing
@@ -55,14 +55,14 @@ impl Handler {
     /// Answer one request (hyper's service function): `stream` is its
     /// number on an HTTP/2 connection, `None` on HTTP/1.1.
     pub(crate) async fn handle(self, request: Request<Incoming>, stream: Option<u64>) -> Answer {
-        if request.uri().path() == RECORDS_PATH {
-            return Ok(records_endpoint::answer(&self.recorder, &request));
-        }
         if stream.is_some_and(|stream| self.link.is_past_goaway(stream)) {
             if self.config.log_requests {
                 log::print(&log::refused(&self.log_start(&request, stream, None)));
             }
             return Err(Reason::REFUSED_STREAM.into());
+        }
+        if request.uri().path() == RECORDS_PATH {
+            return Ok(records_endpoint::answer(&self.recorder, &request));
         }
         let mut exchange = self.arrive(&request, stream);
         let response = self.respond(&request, &mut exchange).await?;

@@ -8,7 +8,7 @@
 //! that reaches [`Config::goaway_after`](crate::Config) (a GOAWAY).
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tokio::sync::Notify;
 
@@ -19,6 +19,8 @@ pub(crate) struct Link {
     pub(crate) number: u64,
     /// The client's address.
     pub(crate) peer: SocketAddr,
+    /// Whether a request (of either protocol) has come yet.
+    heard: AtomicBool,
     /// HTTP/2 streams accepted so far.
     streams: AtomicU64,
     /// After this many streams, say GOAWAY; `None`: never.
@@ -33,7 +35,18 @@ pub(crate) struct Link {
 impl Link {
     pub(crate) fn new(number: u64, peer: SocketAddr, goaway_after: Option<u64>) -> Link {
         let (reset, goaway) = (Notify::new(), Notify::new());
-        Link { number, peer, streams: AtomicU64::new(0), goaway_after, reset, goaway }
+        let (heard, streams) = (AtomicBool::new(false), AtomicU64::new(0));
+        Link { number, peer, heard, streams, goaway_after, reset, goaway }
+    }
+
+    /// A request came: the connection is not a silent one.
+    pub(crate) fn hear(&self) {
+        self.heard.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether no request has come yet.
+    pub(crate) fn is_silent(&self) -> bool {
+        !self.heard.load(Ordering::Relaxed)
     }
 
     /// Count a new HTTP/2 stream; its number on this connection, from 1.

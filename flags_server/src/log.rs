@@ -20,7 +20,8 @@ use std::time::Duration;
 
 use hyper::StatusCode;
 
-/// Paths longer than this are cut, to keep lines under 100 columns.
+/// Paths longer than this are cut, to keep lines under 100 columns (less
+/// the width of an HTTP/2 stream's label, such as `/3 h2`).
 const PATH_WIDTH: usize = 32;
 
 /// Where a request came from: the client, the connection, the HTTP/2 stream.
@@ -38,7 +39,8 @@ pub(crate) fn request(origin: &Origin, method: &str, target: &str, code: Option<
     let Origin { peer, connection, stream } = origin;
     let stream = stream.map(|stream| format!("/{stream} h2")).unwrap_or_default();
     let code = code.map(|cc| format!(" [{cc}]")).unwrap_or_default();
-    format!("{peer} #{connection}{stream} {method} {}{code}", shorten(target))
+    let path = shorten(target, PATH_WIDTH.saturating_sub(stream.len()));
+    format!("{peer} #{connection}{stream} {method} {path}{code}")
 }
 
 /// The whole line of a stream refused unprocessed, past the GOAWAY limit.
@@ -73,12 +75,12 @@ fn reason(status: StatusCode) -> String {
         .to_owned()
 }
 
-/// At most [`PATH_WIDTH`] characters, ending in `...` when cut.
-fn shorten(target: &str) -> String {
-    if target.chars().count() <= PATH_WIDTH {
+/// At most `width` characters, ending in `...` when cut.
+fn shorten(target: &str, width: usize) -> String {
+    if target.chars().count() <= width {
         return target.to_owned();
     }
-    let kept: String = target.chars().take(PATH_WIDTH - 3).collect();
+    let kept: String = target.chars().take(width.saturating_sub(3)).collect();
     kept + "..."
 }
 

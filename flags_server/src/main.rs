@@ -43,13 +43,16 @@
 //!
 //! The same port speaks HTTP/2 to a client that starts with its preface
 //! (h2c with prior knowledge, as `curl --http2-prior-knowledge` or
-//! `h2load` do). Its lines name the stream after the connection, then say
-//! `h2`: here one connection, #14, carries two streams at once, and a reset
-//! resets only its stream (RST_STREAM), not the connection:
+//! `h2load` do). Its lines name the stream after the connection (`#1/3`:
+//! connection 1, its third stream), then say `h2`. Here `h2load -n 3 -c 1
+//! -m 3` sent three streams at once on one connection, with `--fault
+//! BR=reset`: the reset resets only its own stream (RST_STREAM), and the
+//! two others are answered on the same connection:
 //!
 //! ```text
-//! 127.0.0.1:53300 #14/2 h2 GET /flags/cn/cn.gif [CN] 0.41 s -> 200 OK
-//! 127.0.0.1:53300 #14/1 h2 GET /flags/br/br.gif [BR] 0.93 s -> no answer (fault: reset)
+//! 127.0.0.1:42492 #1/2 h2 GET /flags/cn/cn.gif [CN] 0.60 s -> 200 OK
+//! 127.0.0.1:42492 #1/3 h2 GET /flags/in/in.gif [IN] 0.77 s -> 200 OK
+//! 127.0.0.1:42492 #1/1 h2 GET /flags/br/br.gif [BR] 0.79 s -> no answer (fault: reset)
 //! ```
 //!
 //! Options:
@@ -64,7 +67,7 @@
 //! * `--idle-timeout SECS`: close kept-alive HTTP/1.1 connections idle
 //!   that long;
 //! * `--max-streams N`: how many streams an HTTP/2 connection may have
-//!   open at once (default 100, see [`DEFAULT_MAX_STREAMS`]);
+//!   open at once (default 1000, see [`DEFAULT_MAX_STREAMS`] for why);
 //! * `--goaway-after N`: after N streams on an HTTP/2 connection, say
 //!   GOAWAY, answer those and close (see [`Config::goaway_after`]);
 //! * `--quiet`: no line per request on stderr;

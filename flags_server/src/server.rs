@@ -13,8 +13,10 @@
 //!   it waits for the next request's head, so on a kept-alive connection it
 //!   measures idle time. When it runs out, hyper ends the connection and the
 //!   socket closes with a plain FIN, as Apache's KeepAliveTimeout does.
-//!   hyper's HTTP/2 server has no such timer: an idle HTTP/2 connection
-//!   stays open until its client closes it or the server stops.
+//!   That timer starts once the first bytes have told the protocol; a
+//!   connection that sends nothing at all is closed by one of ours, after
+//!   as long. hyper's HTTP/2 server has no idle timer: an HTTP/2
+//!   connection stays open until its client closes it or the server stops.
 //! * Streams at once (HTTP/2): the site advertises
 //!   [`Config::max_streams`] as SETTINGS_MAX_CONCURRENT_STREAMS; the `h2`
 //!   crate under hyper refuses (RST_STREAM REFUSED_STREAM) the streams a
@@ -143,19 +145,30 @@ async fn serve_connection(stream: TcpStream, handler: Handler, mut stop: watch::
     let reset_on_close = socket.reset_on_close();
     let link = Arc::clone(&handler.link);
     let builder = builder(&handler.config);
+    let idle_timeout = handler.config.idle_timeout;
     let service = service_fn(move |request| {
         // Here, not in the future: hyper calls this as it accepts each
         // stream, so the numbers follow the streams' order.
+        handler.link.hear();
         let stream = (request.version() == Version::HTTP_2).then(|| handler.link.accept_stream());
         handler.clone().handle(request, stream)
     });
     let mut connection = pin!(builder.serve_connection(TokioIo::new(socket), service));
-    let mut stopping = false;
+    // hyper's idle timer starts once the protocol is known, from the first
+    // bytes: this one closes a connection that sends nothing at all.
+    let mut silence = pin!(tokio::time::sleep(idle_timeout.unwrap_or(Duration::MAX)));
+    let (mut stopping, mut silence_over) = (false, idle_timeout.is_none());
     loop {
         tokio::select! {
             // Done, or broken: either way the connection is over. A broken one
             // (a client that vanished) is routine here, not worth a log line.
             _ = &mut connection => return,
+            () = &mut silence, if !silence_over => {
+                silence_over = true;
+                if link.is_silent() {
+                    return;
+                }
+            }
             () = link.reset.notified() => {
                 reset_on_close.store(true, Ordering::Relaxed);
                 return;

@@ -6,6 +6,7 @@
 
 use std::process::Command;
 
+use flags_server::console::warn;
 use flags_server::{COUNTRY_CODES, Config, Site};
 
 /// The document a headless Chromium builds for `url`, or `None` where there
@@ -30,7 +31,7 @@ fn dom(url: &str) -> Option<String> {
             return Some(String::from_utf8_lossy(&output.stdout).into_owned());
         }
     }
-    eprintln!("Chromium is not installed: the browser test is skipped");
+    warn(format_args!("Chromium is not installed: the browser test is skipped"));
     None
 }
 

@@ -508,6 +508,17 @@ fn an_idle_connection_is_closed_after_the_idle_timeout_and_kept_before() {
     assert_eq!((stats.connections, stats.requests), (1, 2));
 }
 
+#[test]
+fn a_connection_that_says_nothing_is_closed_after_the_idle_timeout() {
+    let site = start(Config::default().with_idle_timeout(Duration::from_millis(300)));
+    let mut stream = TcpStream::connect(site.addr()).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    // A FIN: the end of the stream, not an error and not the read timeout.
+    let mut rest = Vec::new();
+    assert_eq!(stream.read_to_end(&mut rest).ok(), Some(0));
+    assert_eq!((site.stats().connections, site.stats().requests), (1, 0));
+}
+
 // ---------------------------------------------------------------------------
 // Records
 
