@@ -296,6 +296,8 @@ fn client_settings(base_url: &str, idle_connections: usize) -> ClientSettings {
         timeout: Duration::from_secs(10),
         idle_connections,
         credentials: None,
+        // HTTP/1.1: the costs weigh a connection per request in flight.
+        http2: false,
     }
 }
 
