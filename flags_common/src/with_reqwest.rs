@@ -93,8 +93,11 @@ impl Client {
     async fn until_processed(&self, url: &Url) -> Result<Exchange> {
         let Some(turns) = &self.turns else { return self.exchange(url, None).await };
         loop {
-            let answers = turns.answers();
-            match self.timed(url, &turns.take()).await? {
+            let turn = turns.take();
+            let answers = turn.answers();
+            let exchange = self.timed(url, &turn).await?;
+            drop(turn); // out of the queue while it waits to be sent again
+            match exchange {
                 Exchange::NotProcessed(err) if !turns.answered_since(answers).await => {
                     return Err(err);
                 }
@@ -104,17 +107,24 @@ impl Client {
         }
     }
 
-    /// One HTTP/2 exchange, timed from when its stream is surely open.
+    /// One HTTP/2 exchange, timed from when its stream is surely open. A
+    /// wait for that turn during which the site answered nobody for a whole
+    /// timeout is a timeout too: that site is stuck, not busy (and with no
+    /// answer to learn from, the turns would time its streams one by one).
     async fn timed(&self, url: &Url, turn: &Turn) -> Result<Exchange> {
+        let timeout = self.settings.timeout;
+        let late = || Err(Failure::TimedOut.error(url, timeout));
         let exchange = self.exchange(url, Some(turn));
         tokio::pin!(exchange);
-        tokio::select! {
-            done = &mut exchange => return done,
-            () = turn.opened() => {}
+        loop {
+            let answers = turn.answers();
+            tokio::select! {
+                done = &mut exchange => return done,
+                () = turn.opened() => break,
+                () = tokio::time::sleep(timeout) => if turn.answers() == answers { return late() },
+            }
         }
-        let timeout = self.settings.timeout;
-        let late = |_| Failure::TimedOut.error(url, timeout);
-        tokio::time::timeout(timeout, exchange).await.unwrap_or_else(|elapsed| Err(late(elapsed)))
+        tokio::time::timeout(timeout, exchange).await.unwrap_or_else(|_| late())
     }
 
     /// One request: the flag read, or where a redirect leads. The turn, if

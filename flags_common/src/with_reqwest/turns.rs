@@ -93,11 +93,6 @@ impl Turns {
         Turn { turns: Arc::clone(self), ticket }
     }
 
-    /// How many answers came so far.
-    pub(super) fn answers(&self) -> u64 {
-        self.news.borrow().answers
-    }
-
     /// Whether the site answered anything since it had given `answers`,
     /// waiting for its next answer if need be; `false` once nobody waits
     /// for one, as then none will come. A request the site did not process
@@ -121,6 +116,11 @@ impl Turns {
 }
 
 impl Turn {
+    /// How many answers came so far, to this client.
+    pub(super) fn answers(&self) -> u64 {
+        self.turns.news.borrow().answers
+    }
+
     /// Waits until this request's stream is surely open.
     pub(super) async fn opened(&self) {
         let mut news = self.turns.news.subscribe();
