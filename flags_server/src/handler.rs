@@ -2,7 +2,8 @@
 //!
 //! The steps, in the order a reader (and the tests) can rely on:
 //!
-//! 1. `/_records` is answered at once, and leaves no trace.
+//! 1. `/_records` and the live page (`/live...`) are answered at once, and
+//!    leave no trace.
 //! 2. Every other request is recorded on arrival.
 //! 3. Methods other than GET and HEAD get 405; HEAD and browsing
 //!    (directory listings and their redirects) are answered at once.
@@ -28,7 +29,7 @@ use crate::records::{FileKind, Record};
 use crate::records_endpoint::{self, RECORDS_PATH};
 use crate::static_site::Page;
 use crate::stats::{Recorder, Ticket};
-use crate::{log, reply};
+use crate::{live, log, reply};
 
 /// What a connection's requests share: the site's settings, its records,
 /// the connection's identity, and a way to ask it to reset itself.
@@ -51,6 +52,9 @@ impl Handler {
     ) -> Result<Response<Pieces>, Infallible> {
         if request.uri().path() == RECORDS_PATH {
             return Ok(records_endpoint::answer(&self.recorder, &request));
+        }
+        if let Some(response) = live::answer(&self.recorder, &request) {
+            return Ok(response);
         }
         let mut exchange = self.arrive(&request);
         let response = self.respond(&request, &mut exchange).await;

@@ -15,7 +15,9 @@
 //!   resets, truncated or oversize bodies, redirects, a body of your choice
 //!   ([`Fault`]);
 //! * a record of every request, in process ([`Stats`], [`Record`]) and over
-//!   HTTP at [`RECORDS_PATH`] ([`RecordPage`]).
+//!   HTTP at [`RECORDS_PATH`] ([`RecordPage`]);
+//! * a page at [`LIVE_PATH`] that shows those requests as they happen: the
+//!   flags landing, a lane of bars per connection, the counters.
 //!
 //! Tests and programs start a [`Site`] in the background; the
 //! `flags_server` binary runs one in the foreground like `slow_server.py`.
@@ -46,6 +48,7 @@
 //! | `body` | the one response body type, which also tells when its last byte is out |
 //! | `records` | [`Record`]: one request as the site saw it |
 //! | `records_endpoint` | `GET /_records?from=N`, which serves them as JSON |
+//! | `live` | `/live`: a page that draws the requests as they happen, fed by an event stream of the records |
 //! | `stats` | the shared [`Recorder`] behind [`Stats`] and the records |
 //! | `log` | the line the binary prints per request |
 //! | `config` | [`Config`]: delay, error rate, faults, idle timeout, logging |
@@ -79,6 +82,7 @@ mod countries;
 mod data;
 mod fault;
 mod handler;
+mod live;
 mod log;
 mod records;
 mod records_endpoint;
@@ -93,6 +97,7 @@ pub use config::Config;
 pub use countries::COUNTRY_CODES;
 pub use data::{flag_gif, metadata_json};
 pub use fault::{Fault, ParseFaultError, parse_fault_arg};
+pub use live::LIVE_PATH;
 pub use records::{FileKind, Record, RecordPage};
 pub use records_endpoint::RECORDS_PATH;
 pub use server::{listen, serve};
