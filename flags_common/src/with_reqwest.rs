@@ -162,7 +162,7 @@ fn build(timeout: Duration, loopback: bool, idle_per_host: usize) -> Result<reqw
     // No buffer sizes to set here, unlike ureq's: hyper, inside reqwest,
     // gives each connection a 9 KiB request channel and 8 KiB buffers to
     // write and to read, and reqwest offers no setting for them. That is
-    // most of flags_async's memory at -m 1000 (the README measures it).
+    // most of flags_async's memory at -m 1000 (BENCHMARKS.md measures it).
     let builder = reqwest::Client::builder()
         .timeout(timeout)
         .redirect(Policy::none()) // followed in `get`

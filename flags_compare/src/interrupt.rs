@@ -1,61 +1,32 @@
-//! Ctrl-C (SIGINT) and SIGTERM: stop the comparison cleanly.
+//! Ctrl-C (SIGINT), SIGTERM and SIGHUP: stop a mode cleanly.
 //!
 //! A comparison has two children at almost any moment: the flag site and
 //! the program being measured, each run in a temporary folder. Dying of the
-//! signal would leave the site running and the folder behind. So the signal
-//! only sets [`STOP`] here, on a thread of its own (signal-hook's iterator
-//! on Unix, the ctrlc crate elsewhere). Whoever waits checks it: `wait`
-//! every millisecond, the loops before each run. They return
-//! [`Failure::Signal`], which travels up like any error, and the drops on
-//! the way kill and reap the children and remove the folders; `main` exits
-//! with 130 (143 for SIGTERM).
+//! signal would leave the site running and the folder behind. So the
+//! signals are caught by flags_server's `signals`, which remembers the
+//! first one; whoever waits checks it here: `wait` every millisecond, the
+//! loops before each run. They return [`Failure::Signal`], which travels up
+//! like any error, and the drops on the way kill and reap the children and
+//! remove the folders; `main` exits with the signal's status (130 for
+//! Ctrl-C).
 //!
-//! Ctrl-C in a terminal reaches the children too (they are in its
-//! foreground process group): the program stops on its own with status 130
-//! or 143, which `measure` takes as the same stop.
+//! A second signal asks to quit at once; stopping the children takes
+//! milliseconds, so the first one's stop is as quick, and it is all there is.
 
-use std::sync::atomic::{AtomicI32, Ordering};
+use flags_server::console::warn;
+use flags_server::signals;
 
 use crate::failure::Failure;
 
-/// The number of the signal that asked to stop, or 0 while none has.
-static STOP: AtomicI32 = AtomicI32::new(0);
-
-/// SIGINT's number, which Windows uses too for Ctrl-C.
-pub const SIGINT: i32 = 2;
-/// SIGTERM's number.
-pub const SIGTERM: i32 = 15;
-
 /// Catch the stop signals from now on, instead of dying of them.
 pub fn listen() {
-    if let Err(err) = install() {
-        eprintln!("flags_compare: warning: Ctrl-C will not stop the site cleanly: {err}");
+    // Nothing to do as each comes: the first is remembered, and checked.
+    if let Err(err) = signals::listen(|_| {}) {
+        warn(format_args!("flags_compare: warning: Ctrl-C will not stop the site cleanly: {err}"));
     }
-}
-
-#[cfg(unix)]
-fn install() -> std::io::Result<()> {
-    use signal_hook::iterator::Signals;
-
-    let mut signals = Signals::new([SIGINT, SIGTERM])?;
-    let receive = move || signals.forever().for_each(stop);
-    std::thread::Builder::new().name("signals".into()).spawn(receive).map(drop)
-}
-
-#[cfg(not(unix))]
-fn install() -> std::io::Result<()> {
-    ctrlc::set_handler(|| stop(SIGINT)).map_err(std::io::Error::other)
-}
-
-/// Remember the first signal; the next ones say nothing new.
-fn stop(signal: i32) {
-    let _ = STOP.compare_exchange(0, signal, Ordering::Relaxed, Ordering::Relaxed);
 }
 
 /// `Err(Failure::Signal)` once a stop signal has arrived.
 pub fn check() -> Result<(), Failure> {
-    match STOP.load(Ordering::Relaxed) {
-        0 => Ok(()),
-        signal => Err(Failure::Signal(signal)),
-    }
+    signals::stop_signal().map_or(Ok(()), |signal| Err(Failure::Signal(signal)))
 }

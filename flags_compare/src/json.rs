@@ -1,8 +1,10 @@
-//! `--json`: every figure as one JSON object, on one line of stdout.
+//! `--json`: a mode's figures as one JSON object, on one line of stdout.
 //!
-//! A comparison has the table's figures, each program's timeline summed
-//! up, and, with `--svg`, the chart's points (the fields are documented on
-//! the types below; times are in seconds, memory in bytes). From real
+//! Each mode owns its shape, beside its code: the comparison's in
+//! `compare.rs`, `sweep`'s in `sweep.rs`, `costs`' in `costs/json.rs`. The
+//! comparison and `sweep` share the pieces here: the workload, and a
+//! program's results with its timeline summed up (the fields are documented
+//! on the types below; times are in seconds, memory in bytes). From real
 //! runs, spaced out and broken into lines here:
 //!
 //! ```json
@@ -17,115 +19,16 @@
 //!                            "max_in_flight": 1, "span_s": 7.2339,
 //!                            "outcomes": {"error_status": 0, "fault": 0,
 //!                                         "not_found": 0, "ok": 20}}},
-//!              ...],
-//!  "chart": [{"program": "flags_seq", "flags": 20, "median_s": 7.2336,
-//!             "ideal_s": 7.2, "scaled": false}, ...]}
-//! ```
-//!
-//! A sweep (`--sweep 1,10`) has the same results, two per `-m` (the thread
-//! pool's, then the async program's), with no speedup (there is no
-//! sequential run to compare with):
-//!
-//! ```json
-//! {"workload": {...}, "sweep": [{"max_req": 1, "results": [{...}, {...}]}, ...]}
-//! ```
-//!
-//! Costs (`--costs 1,100`) have a series per kind, each with its points
-//! from N = 0 up, then the sizes of two futures (bytes; per unit figures
-//! are bytes too, and may be a little below 0 where nothing grew):
-//!
-//! ```json
-//! {"kinds": [{"kind": "threads", "what": "a std thread, started and parked, ...",
-//!             "points": [{"n": 0, "peak_rss_bytes": 3387392, "measured_by": "VmHWM",
-//!                         "anon_rss_bytes": 299008, "per_unit_bytes": null,
-//!                         "requests": null, "connections": null}, ...],
-//!             "last_step": {"from": 1, "to": 100, "per_unit_bytes": 10444.8},
-//!             "per_unit_of": "anon_rss"},
-//!            {"kind": "futures", ...}, {"kind": "ureq", ...}, {"kind": "reqwest", ...}],
-//!  "waiting_future_bytes": 88, "get_future_bytes": 792}
+//!              ...], ...}
 //! ```
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::chart::Series;
-use crate::cli::{Args, Workload};
-use crate::costs::{self, Costs};
 use crate::report::Row;
 use crate::timeline::{Outcome, Timeline};
-
-/// What `flags_compare --json` prints.
-#[derive(Serialize)]
-pub struct Comparison {
-    pub workload: WorkloadJson,
-    /// One per program: flags_seq, flags_threadpool, flags_async.
-    pub results: Vec<ProgramResult>,
-    /// With `--svg`: each program at 20, 194 and 676 flags; else empty.
-    pub chart: Vec<ChartPoint>,
-}
-
-/// What `flags_compare --sweep M,M.. --json` prints.
-#[derive(Serialize)]
-pub struct Sweep {
-    pub workload: WorkloadJson,
-    pub sweep: Vec<SweepStep>,
-}
-
-/// What `flags_compare --costs N,N.. --json` prints.
-#[derive(Serialize)]
-pub struct CostsJson {
-    /// threads, futures, ureq, reqwest.
-    pub kinds: Vec<KindJson>,
-    /// `size_of_val` of one waiting future of the futures probe.
-    pub waiting_future_bytes: usize,
-    /// The size of flags_common's `with_reqwest::Client::get` future.
-    pub get_future_bytes: usize,
-}
-
-/// One kind's probes.
-#[derive(Serialize)]
-pub struct KindJson {
-    pub kind: &'static str,
-    pub what: &'static str,
-    /// N = 0 first, then each N asked, in order.
-    pub points: Vec<PointJson>,
-    /// Per unit between the two largest N; `null` with one N only.
-    pub last_step: Option<StepJson>,
-    /// What the per unit figures divide: `anon_rss` (where every probe
-    /// could tell it), else `peak_rss`.
-    pub per_unit_of: &'static str,
-}
-
-/// N of a kind, alive at once, in a process of their own.
-#[derive(Serialize)]
-pub struct PointJson {
-    pub n: u32,
-    /// The probe's peak resident memory, in bytes; `null` where the system
-    /// can't tell.
-    pub peak_rss_bytes: Option<u64>,
-    /// `VmHWM` (the probe's own, Linux) or `wait4` (flags_compare's reading).
-    pub measured_by: Option<&'static str>,
-    /// Its anonymous memory (heap, stacks) with all N alive, in bytes;
-    /// `null` where the system can't tell.
-    pub anon_rss_bytes: Option<u64>,
-    /// (anon at N - anon at 0) / N, or the same of the peaks (see
-    /// `per_unit_of`); `null` at N = 0.
-    pub per_unit_bytes: Option<f64>,
-    /// The GETs the site saw, and the connections they came on: 2N on N
-    /// (each connection kept alive, used twice); `null` for threads and
-    /// futures.
-    pub requests: Option<usize>,
-    pub connections: Option<usize>,
-}
-
-/// Per unit from one N to the next.
-#[derive(Serialize)]
-pub struct StepJson {
-    pub from: u32,
-    pub to: u32,
-    pub per_unit_bytes: f64,
-}
+use crate::workload::{Workload, WorkloadArgs};
 
 /// What the programs were asked to do, and on what site.
 #[derive(Serialize)]
@@ -192,103 +95,21 @@ pub struct TimelineSummary {
     pub outcomes: BTreeMap<&'static str, usize>,
 }
 
-/// A point of the growth chart.
-#[derive(Serialize)]
-pub struct ChartPoint {
-    pub program: &'static str,
-    pub flags: usize,
-    pub median_s: f64,
-    pub ideal_s: f64,
-    /// Measured at a lower latency and scaled (see `growth.rs`).
-    pub scaled: bool,
-}
-
-/// The runs at one `-m` of a sweep.
-#[derive(Serialize)]
-pub struct SweepStep {
-    pub max_req: u32,
-    /// The thread pool's, then the async program's.
-    pub results: Vec<ProgramResult>,
-}
-
-/// The comparison as JSON text.
-pub fn comparison(
-    args: &Args, rows: &[Row], timelines: &[Timeline], chart: Option<&[Series]>,
-) -> String {
-    let baseline = rows.first().map(|row| row.median);
-    let results = rows.iter().zip(timelines);
-    let points = chart.unwrap_or_default().iter().flat_map(|series| {
-        series.points.iter().map(|point| ChartPoint {
-            program: series.program.name,
-            flags: point.flags,
-            median_s: round(point.secs, 4),
-            ideal_s: round(point.ideal, 4),
-            scaled: point.scaled,
-        })
-    });
-    let comparison = Comparison {
-        workload: workload(args, rows.first()),
-        results: results.map(|(row, timeline)| result(row, timeline, baseline)).collect(),
-        chart: points.collect(),
-    };
-    to_text(&comparison)
-}
-
-/// A sweep as JSON text: each `-m`, with its rows and timelines.
-pub fn sweep(args: &Args, steps: &[(u32, Vec<(Row, Timeline)>)]) -> String {
-    let first = steps.first().and_then(|(_, runs)| runs.first()).map(|(row, _)| row);
-    let step = |(max_req, runs): &(u32, Vec<(Row, Timeline)>)| SweepStep {
-        max_req: *max_req,
-        results: runs.iter().map(|(row, timeline)| result(row, timeline, None)).collect(),
-    };
-    to_text(&Sweep { workload: workload(args, first), sweep: steps.iter().map(step).collect() })
-}
-
-/// The costs as JSON text.
-pub fn costs(costs: &Costs) -> String {
-    let kind = |series: &costs::Series| KindJson {
-        kind: series.kind.name(),
-        what: series.kind.what(),
-        points: series
-            .points
-            .iter()
-            .map(|point| PointJson {
-                n: point.n,
-                peak_rss_bytes: point.peak.map(|peak| peak.bytes),
-                measured_by: point.peak.map(|peak| peak.by),
-                anon_rss_bytes: point.anon,
-                per_unit_bytes: series.per_unit(point).map(|bytes| round(bytes, 1)),
-                requests: point.requests,
-                connections: point.connections,
-            })
-            .collect(),
-        last_step: series.last_step().map(|(from, to, bytes)| StepJson {
-            from,
-            to,
-            per_unit_bytes: round(bytes, 1),
-        }),
-        per_unit_of: if series.by_anon() { "anon_rss" } else { "peak_rss" },
-    };
-    to_text(&CostsJson {
-        kinds: costs.series.iter().map(kind).collect(),
-        waiting_future_bytes: costs.waiting_future_bytes,
-        get_future_bytes: costs.get_future_bytes,
-    })
-}
-
-/// The workload, with the number of flags that a run (`row`) reported.
-fn workload(args: &Args, row: Option<&Row>) -> WorkloadJson {
+/// The workload, with the programs' arguments (`workload`) and the number
+/// of flags that a run (`row`) reported.
+pub fn workload(args: &WorkloadArgs, workload: &Workload, row: Option<&Row>) -> WorkloadJson {
     WorkloadJson {
         flags: row.map_or(0, |row| row.flags),
         latency_s: args.latency,
         runs: args.runs,
-        program_args: Workload::from(args).args(),
+        program_args: workload.args(),
         faults: args.faults.clone(),
         timeout_s: args.timeout,
     }
 }
 
-fn result(row: &Row, timeline: &Timeline, baseline: Option<f64>) -> ProgramResult {
+/// A program's runs; its speedup over `baseline` seconds, if there is one.
+pub fn result(row: &Row, timeline: &Timeline, baseline: Option<f64>) -> ProgramResult {
     ProgramResult {
         program: row.program.name,
         model: row.program.model,
@@ -329,12 +150,13 @@ fn summary(timeline: &Timeline) -> TimelineSummary {
 }
 
 /// Seconds to a tenth of a millisecond are finer than the runs agree on.
-fn round(value: f64, decimals: i32) -> f64 {
+pub fn round(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (value * scale).round() / scale
 }
 
-fn to_text(value: &impl Serialize) -> String {
+/// One line of JSON.
+pub fn to_text(value: &impl Serialize) -> String {
     // Plain structs of strings and numbers always serialize.
     serde_json::to_string(value).unwrap_or_default()
 }

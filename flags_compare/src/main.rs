@@ -45,12 +45,21 @@
 //! ```
 //!
 //! `--fault CC=KIND` makes the site misbehave as `flags_server --fault` does
-//! (with `--timeout SECS` for the programs, a hang costs less); `--sweep
-//! 1,10,100` runs the thread pool and the async program at each `-m`
-//! instead; `--costs 1,100,676` weighs, apart, what a thread, a waiting
-//! future and a connection of each program's HTTP client cost, N of each at
-//! once; `--json` prints the figures for programs (the shapes are in
-//! `json.rs`). Ctrl-C stops everything cleanly, with status 130.
+//! (with `--timeout SECS` for the programs, a hang costs less); `--json`
+//! prints the figures for programs (each mode's shape is beside its code,
+//! the shared pieces in `json.rs`). Two more modes, as subcommands, each
+//! with its own options (`--help` lists them):
+//!
+//! ```text
+//! $ target/release/flags_compare sweep 1,10,100 -e --latency 0.05
+//! $ target/release/flags_compare costs 1,100,676
+//! ```
+//!
+//! `sweep` runs the thread pool and the async program at each `-m`;
+//! `costs` weighs, apart, what a thread, a waiting future and a connection
+//! of each program's HTTP client cost, N of each at once. (`--sweep` and
+//! `--costs`, their old spellings, are usage errors that say the new
+//! ones.) Ctrl-C stops everything cleanly, with status 130.
 //!
 //! # The pictures in this folder
 //!
@@ -73,25 +82,30 @@
 //!
 //! | module | what it does |
 //! |---|---|
-//! | `cli` | the command line, checked before anything runs |
+//! | `cli` | the command line: the modes, and the options each owns |
+//! | `workload` | the options of a workload, and the programs' command line for it |
+//! | `output` | the files the pictures go to, checked before anything runs |
+//! | `compare` | the comparison, the default mode: the three programs, side by side |
+//! | `sweep` | `sweep`: threads and async at each `-m` |
+//! | `costs` | `costs`: a thread, a future, a connection of each client, weighed apart |
 //! | `programs` | finding the binaries; how to build them; debug or release |
 //! | `site` | `flags_server` in a process of its own, and its URL |
 //! | `records` | the site's records of each run, over HTTP as JSON |
 //! | `measure` | one run of a program: wall time, peak memory, report, records |
 //! | `wait` | waiting for a child: exit status and peak memory, or a stop |
 //! | `memory` | a process's peak and anonymous memory, from `/proc` on Linux |
-//! | `interrupt` | Ctrl-C and SIGTERM: stop the children, clean up, exit 130 |
-//! | `failure` | how a comparison ends early, and its exit status |
+//! | `progress` | the bar on stderr while a mode measures |
+//! | `interrupt` | Ctrl-C, SIGTERM, SIGHUP: stop the children, clean up, exit 128 + n |
+//! | `failure` | how a mode ends early, and its exit status |
 //! | `report` | the runs summed up: the table and the bars |
 //! | `timeline` | the requests of a run over time: lanes and bars, as text or SVG |
 //! | `growth` | the chart's points: 20, 194 and 676 flags |
 //! | `chart` | the growth chart, log-log, as SVG |
-//! | `sweep` | `--sweep`: threads and async at each `-m` |
-//! | `costs` | `--costs`: a thread, a future, a connection of each client, weighed apart |
-//! | `json` | `--json`: every figure, for programs |
+//! | `json` | `--json`: the pieces the comparison and `sweep` share |
 
 mod chart;
 mod cli;
+mod compare;
 mod costs;
 mod failure;
 mod growth;
@@ -99,131 +113,40 @@ mod interrupt;
 mod json;
 mod measure;
 mod memory;
+mod output;
 mod programs;
+mod progress;
 mod records;
 mod report;
 mod site;
 mod sweep;
 mod timeline;
 mod wait;
+mod workload;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{Args, Workload};
-use failure::Failure;
-use measure::Runs;
-use programs::Programs;
-use report::Row;
-use site::{SiteProcess, SiteSettings};
-use timeline::Timeline;
+use cli::{Cli, Command};
 
 fn main() -> ExitCode {
-    // `--costs` runs flags_compare again, as a probe: see costs/probe.rs.
-    if let Some(probe_args) = costs::probe_requested() {
-        return costs::probe(&probe_args);
-    }
     // Usage errors, bad output paths included, end here with status 2.
-    let args = Args::parse();
-    match run(&args) {
+    let cli = Cli::parse();
+    let bin_dir = cli.bin_dir.as_deref();
+    // A probe has no children to stop: a signal may end it at once, and
+    // `costs` takes its status (130, 143) as the same stop.
+    if !matches!(cli.command, Some(Command::Probe(_))) {
+        interrupt::listen();
+    }
+    let ended = match &cli.command {
+        None => compare::run(&cli.compare, bin_dir),
+        Some(Command::Sweep(args)) => sweep::run(args, bin_dir),
+        Some(Command::Costs(args)) => costs::run(args, bin_dir),
+        Some(Command::Probe(args)) => costs::probe::run(args),
+    };
+    match ended {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.exit(),
-    }
-}
-
-fn run(args: &Args) -> Result<(), Failure> {
-    interrupt::listen();
-    if !args.costs.is_empty() {
-        let costs = costs::costs(args)?;
-        if args.json {
-            println!("{}", json::costs(&costs));
-        } else {
-            print!("{}", costs::table(&costs));
-        }
-        return Ok(());
-    }
-    let programs = Programs::find(args.bin_dir.as_deref())?;
-    programs.warn_if_debug();
-    // The async program at 676 flags holds 676 sockets, and the site as many.
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
-    let workload = Workload::from(args);
-    let site = SiteProcess::start(&programs.server, &SiteSettings::new(args, args.latency))?;
-    if !args.sweep.is_empty() {
-        return sweep::sweep(args, &programs, &site, &workload);
-    }
-    let progress = progress(planned_runs(args));
-    let measured = measure_all(args, &programs, &site, &workload, &progress);
-    progress.finish_and_clear();
-    let Measured { rows, timelines, chart } = measured?;
-    if let Some(path) = &args.timeline {
-        let caption = timeline::picture::Caption::new(args, &rows);
-        timeline::picture::draw(path, &caption, &timelines)?;
-    }
-    if let (Some(path), Some(series)) = (&args.svg, &chart) {
-        chart::draw(path, &chart::title(args.latency), series)?;
-    }
-    if args.json {
-        println!("{}", json::comparison(args, &rows, &timelines, chart.as_deref()));
-    } else {
-        print_comparison(args, &rows, &timelines);
-    }
-    Ok(())
-}
-
-/// Everything measured: a row and a timeline per program, the chart's points.
-struct Measured {
-    rows: Vec<Row>,
-    timelines: Vec<Timeline>,
-    chart: Option<Vec<chart::Series>>,
-}
-
-/// The table's runs of each program, then the chart's points if asked.
-fn measure_all(
-    args: &Args, programs: &Programs, site: &SiteProcess, workload: &Workload,
-    progress: &ProgressBar,
-) -> Result<Measured, Failure> {
-    let measure = |program| {
-        let exe = programs.exe(program);
-        measure::repeat(args.runs, program, exe, site, &workload.args(), progress)
-    };
-    let runs = programs::PROGRAMS.into_iter().map(measure).collect::<Result<Vec<Runs>, _>>()?;
-    let rows: Vec<Row> = runs.iter().map(|runs| Row::new(runs, args.latency)).collect();
-    let timelines = runs.iter().map(Timeline::of_median_run).collect();
-    let chart = match args.svg {
-        Some(_) => Some(growth::measure(args, programs, workload, &rows, progress)?),
-        None => None,
-    };
-    Ok(Measured { rows, timelines, chart })
-}
-
-fn planned_runs(args: &Args) -> u64 {
-    let per_workload = u64::from(args.runs) * programs::PROGRAMS.len() as u64;
-    // The chart measures three more workloads: 20, 194 and 676 flags.
-    per_workload * if args.svg.is_some() { 4 } else { 1 }
-}
-
-/// A bar on stderr while the runs go on (hidden when stderr is no terminal).
-pub fn progress(runs: u64) -> ProgressBar {
-    let style = ProgressStyle::with_template("{bar:30} {pos}/{len} runs {msg}");
-    ProgressBar::new(runs).with_style(style.unwrap_or_else(|_| ProgressStyle::default_bar()))
-}
-
-fn print_comparison(args: &Args, rows: &[Row], timelines: &[Timeline]) {
-    let flags = rows.first().map_or(0, |row| row.flags);
-    let runs = match args.runs {
-        1 => "1 run of each program".to_string(),
-        n => format!("{n} runs of each program"),
-    };
-    println!("{flags} flags at {} s a request, {runs}; the median counts\n", args.latency);
-    println!("{}", report::table(rows));
-    print!("{}", report::outcomes(rows));
-    print!("{}", report::bars(rows));
-    println!("\n{}", timeline::text::render(timelines, timeline::text::WIDTH));
-    for (label, path) in [("Timeline", &args.timeline), ("Chart", &args.svg)] {
-        if let Some(path) = path {
-            println!("{label}: {}", path.display());
-        }
     }
 }

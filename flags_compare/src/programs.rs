@@ -3,6 +3,8 @@
 use std::env::consts::EXE_SUFFIX;
 use std::path::{Path, PathBuf};
 
+use flags_server::console::warn;
+
 /// One of the programs compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Program {
@@ -46,16 +48,16 @@ impl Programs {
     /// CPU are not what a release build uses.
     pub fn warn_if_debug(&self) {
         if profile(&self.dir) == Some("debug") {
-            eprintln!(
+            warn(format_args!(
                 "flags_compare: warning: comparing debug builds ({}); for figures to publish, \
                  `cargo build --release --workspace` and run target/release/flags_compare",
                 self.dir.display()
-            );
+            ));
         }
     }
 }
 
-/// Only the site's binary, for `--costs`, which runs no program.
+/// Only the site's binary, for `costs`, which runs no program.
 pub fn find_server(bin_dir: Option<&Path>) -> Result<PathBuf, String> {
     find_in(&folder(bin_dir), "flags_server")
 }

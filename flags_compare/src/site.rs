@@ -16,7 +16,6 @@ use std::process::{Child, Command, Stdio};
 
 use flags_server::{Record, SiteUrls};
 
-use crate::cli::Args;
 use crate::failure::{Failure, first_line};
 use crate::interrupt;
 use crate::records::RecordsClient;
@@ -30,9 +29,9 @@ pub struct SiteSettings {
 }
 
 impl SiteSettings {
-    /// The user's faults, at this latency.
-    pub fn new(args: &Args, latency: f64) -> SiteSettings {
-        SiteSettings { latency, faults: args.faults.clone() }
+    /// These faults, at this latency.
+    pub fn new(latency: f64, faults: &[String]) -> SiteSettings {
+        SiteSettings { latency, faults: faults.to_vec() }
     }
 
     fn args(&self) -> Vec<String> {
@@ -56,6 +55,11 @@ pub struct SiteProcess {
 impl SiteProcess {
     /// Starts `flags_server` on a free port and reads where it serves.
     pub fn start(server: &Path, settings: &SiteSettings) -> Result<SiteProcess, Failure> {
+        // The site holds a socket per connection: 676 when flags_async
+        // downloads 676 flags at once, more than the usual limit of 1024
+        // with the program's own. Raised here, before the site and the
+        // programs start, so that they inherit it.
+        let _ = rlimit::increase_nofile_limit(u64::MAX);
         let mut command = Command::new(server);
         command.args(settings.args()).stdin(Stdio::null());
         let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();

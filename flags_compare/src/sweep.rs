@@ -1,4 +1,4 @@
-//! `--sweep M,M,...`: where threads and coroutines part ways.
+//! `flags_compare sweep M,M,...`: where threads and coroutines part ways.
 //!
 //! The book claims that threads and coroutines perform alike while the client
 //! decides how many requests are in flight. The sweep tests that: the thread
@@ -6,31 +6,52 @@
 //! and their peak memory side by side.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
-use crate::cli::{Args, Workload};
+use clap::Args;
+use flags_server::console::say;
+use serde::Serialize;
+
 use crate::failure::Failure;
+use crate::json::{self, ProgramResult, WorkloadJson};
 use crate::programs::{ASYNC, Programs, THREADPOOL};
 use crate::report::{Row, memory};
-use crate::site::SiteProcess;
+use crate::site::{SiteProcess, SiteSettings};
 use crate::timeline::Timeline;
-use crate::{json, measure, progress};
+use crate::workload::{Workload, WorkloadArgs};
+use crate::{measure, progress};
+
+/// `sweep`'s own options.
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The -m values to run the thread pool and the async program at, in order
+    #[arg(value_name = "M,M,..", required = true, num_args = 1, action = clap::ArgAction::Set, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_reqs: Vec<u32>,
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
+    /// Print the figures as one JSON object instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// The runs at one `-m`: the thread pool's, then the async program's.
 type Step = (u32, Vec<(Row, Timeline)>);
 
 /// Runs the thread pool and the async program at each `-m` and prints the
 /// results, as a table or as JSON.
-pub fn sweep(
-    args: &Args, programs: &Programs, site: &SiteProcess, workload: &Workload,
-) -> Result<(), Failure> {
-    let progress = progress(args.sweep.len() as u64 * 2 * u64::from(args.runs));
-    let steps = args.sweep.iter().map(|&max_req| {
-        let mut program_args = workload.args();
-        program_args.extend(["-m".to_string(), max_req.to_string()]);
+pub fn run(args: &SweepArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
+    let programs = Programs::find(bin_dir)?;
+    programs.warn_if_debug();
+    let load = &args.workload;
+    let site =
+        SiteProcess::start(&programs.server, &SiteSettings::new(load.latency, &load.faults))?;
+    let progress = progress::bar(args.max_reqs.len() as u64 * 2 * u64::from(load.runs));
+    let steps = args.max_reqs.iter().map(|&max_req| {
+        let program_args = Workload::new(load, Some(max_req)).args();
         let measure = |program| {
             let exe = programs.exe(program);
-            let runs = measure::repeat(args.runs, program, exe, site, &program_args, &progress)?;
-            Ok((Row::new(&runs, args.latency), Timeline::of_median_run(&runs)))
+            let runs = measure::repeat(load.runs, program, exe, &site, &program_args, &progress)?;
+            Ok((Row::new(&runs, load.latency), Timeline::of_median_run(&runs)))
         };
         let runs = [THREADPOOL, ASYNC].into_iter().map(measure).collect::<Result<_, Failure>>();
         runs.map(|runs| (max_req, runs))
@@ -39,22 +60,22 @@ pub fn sweep(
     progress.finish_and_clear();
     let steps = steps?;
     if args.json {
-        println!("{}", json::sweep(args, &steps));
+        say(format_args!("{}\n", json(load, &steps)));
     } else {
-        print!("{}", table(args, &steps));
+        say(format_args!("{}", table(load, &steps)));
     }
     Ok(())
 }
 
 /// One line per `-m`: the thread pool's time and memory, then the async
 /// program's, then the ideal they share.
-fn table(args: &Args, steps: &[Step]) -> String {
+fn table(load: &WorkloadArgs, steps: &[Step]) -> String {
     let rows = || steps.iter().flat_map(|(_, runs)| runs.iter().map(|(row, _)| row));
     let flags = rows().next().map_or(0, |row| row.flags);
     let mut text = format!(
         "{flags} flags, {} s a request, {} run(s) each: threads and async at each -m\n\n\
          {:>6}  {:>14} {:>10}  {:>14} {:>10}  {:>9}\n",
-        args.latency, args.runs, "-m", "threads: time", "memory", "async: time", "memory", "ideal"
+        load.latency, load.runs, "-m", "threads: time", "memory", "async: time", "memory", "ideal"
     );
     for (max_req, runs) in steps {
         if let [(threads, _), (coroutines, _)] = &runs[..] {
@@ -70,4 +91,38 @@ fn table(args: &Args, steps: &[Step]) -> String {
         }
     }
     text
+}
+
+/// What `flags_compare sweep M,M.. --json` prints: the results of
+/// `json.rs`, two per `-m` (the thread pool's, then the async program's),
+/// with no speedup (there is no sequential run to compare with):
+///
+/// ```json
+/// {"workload": {...}, "sweep": [{"max_req": 1, "results": [{...}, {...}]}, ...]}
+/// ```
+///
+/// The workload's `program_args` are the programs' arguments but `-m`.
+#[derive(Serialize)]
+pub struct Sweep {
+    pub workload: WorkloadJson,
+    pub sweep: Vec<SweepStep>,
+}
+
+/// The runs at one `-m` of a sweep.
+#[derive(Serialize)]
+pub struct SweepStep {
+    pub max_req: u32,
+    /// The thread pool's, then the async program's.
+    pub results: Vec<ProgramResult>,
+}
+
+/// A sweep as JSON text: each `-m`, with its rows and timelines.
+fn json(load: &WorkloadArgs, steps: &[Step]) -> String {
+    let first = steps.first().and_then(|(_, runs)| runs.first()).map(|(row, _)| row);
+    let step = |(max_req, runs): &Step| SweepStep {
+        max_req: *max_req,
+        results: runs.iter().map(|(row, timeline)| json::result(row, timeline, None)).collect(),
+    };
+    let workload = json::workload(load, &Workload::new(load, None), first);
+    json::to_text(&Sweep { workload, sweep: steps.iter().map(step).collect() })
 }

@@ -1,5 +1,5 @@
 //! How the site behaves: latency, random errors, faults, idle connections,
-//! and whether it logs.
+//! HTTP/2's streams and GOAWAY, and whether it logs.
 
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
@@ -7,6 +7,16 @@ use std::time::Duration;
 
 use crate::fault::Fault;
 use crate::records::FileKind;
+
+/// The streams an HTTP/2 connection may have open at once, by default:
+/// 1000, the most that any program here asks for (`-m` stops at 1000), so
+/// that out of the box the site never decides how many requests fly at
+/// once: the client's model does, as over HTTP/1.1, and `flags_async
+/// --http2 -e` sends all 676 down one connection. Real sites cap lower
+/// (Apache at 100, the least RFC 9113 §6.5.2 recommends; nginx at 128, Go
+/// at 250, hyper at 200): `--max-streams 100` shows what that does, waves
+/// of 100 set by the server.
+pub const DEFAULT_MAX_STREAMS: u32 = 1000;
 
 /// How the site behaves. `Config::default()` is a plain static site, like
 /// `python3 -m http.server`; the builder methods add the rest:
@@ -35,10 +45,34 @@ pub struct Config {
     /// Faults for metadata (`/flags/{cc}/metadata.json`), keyed by
     /// UPPER-case code.
     pub metadata_faults: BTreeMap<String, Fault>,
-    /// Close a kept-alive connection that stays idle longer than this, as
-    /// Apache's KeepAliveTimeout does (a new connection that sends nothing
-    /// for that long too); `None` keeps it open until the client closes it.
+    /// Close a kept-alive HTTP/1.1 connection that stays idle longer than
+    /// this, as Apache's KeepAliveTimeout does (a new connection that sends
+    /// nothing for that long too); `None` keeps it open until the client
+    /// closes it. hyper's HTTP/2 server has no idle timer: an HTTP/2
+    /// connection stays open until its client closes it.
     pub idle_timeout: Option<Duration>,
+    /// HTTP/2: how many streams a connection may have open at once, which
+    /// the site advertises as SETTINGS_MAX_CONCURRENT_STREAMS. A client that
+    /// opens more before it has read that setting gets the extra ones
+    /// refused (RST_STREAM REFUSED_STREAM), as RFC 9113 §5.1.2 says.
+    /// [`DEFAULT_MAX_STREAMS`] unless set.
+    pub max_streams: u32,
+    /// HTTP/2: after this many streams on a connection, say GOAWAY, answer
+    /// those streams and close, as nginx does after `keepalive_requests`;
+    /// `None` never does. HTTP/1.1 connections are not affected.
+    ///
+    /// hyper's graceful shutdown, which does it, follows RFC 9113 §6.8 to
+    /// the letter: a first GOAWAY naming the largest possible stream id, a
+    /// PING, and once the client answers it a second GOAWAY naming the last
+    /// stream the site had received by then. No public API of hyper or of
+    /// the `h2` crate sends one GOAWAY naming a chosen stream, and both take
+    /// in a client's streams as they arrive; so when a client opens more
+    /// than this many at once, the last GOAWAY names a later stream than
+    /// the `n`th. Those later streams are refused unprocessed all the same
+    /// (RST_STREAM REFUSED_STREAM, which RFC 9113 §8.7 makes as safe to
+    /// retry as a stream above the GOAWAY's): the site answers exactly
+    /// `n` streams, and records only those.
+    pub goaway_after: Option<u64>,
     /// Print a line per request on stderr. The binary does, unless told
     /// `--quiet`; a site inside a program or a test stays silent.
     pub log_requests: bool,
@@ -53,6 +87,8 @@ impl Default for Config {
             faults: BTreeMap::new(),
             metadata_faults: BTreeMap::new(),
             idle_timeout: None,
+            max_streams: DEFAULT_MAX_STREAMS,
+            goaway_after: None,
             log_requests: false,
         }
     }
@@ -84,6 +120,16 @@ impl Config {
     /// The same, closing connections idle for longer than `timeout`.
     pub fn with_idle_timeout(self, timeout: Duration) -> Config {
         Config { idle_timeout: Some(timeout), ..self }
+    }
+
+    /// The same, letting an HTTP/2 connection have `max` streams open at once.
+    pub fn with_max_streams(self, max: u32) -> Config {
+        Config { max_streams: max, ..self }
+    }
+
+    /// The same, saying GOAWAY on an HTTP/2 connection after `streams` streams.
+    pub fn with_goaway_after(self, streams: u64) -> Config {
+        Config { goaway_after: Some(streams), ..self }
     }
 
     /// A delay drawn uniformly from [`Config::delay`].

@@ -16,6 +16,10 @@
 //!   ([`Fault`]);
 //! * a record of every request, in process ([`Stats`], [`Record`]) and over
 //!   HTTP at [`RECORDS_PATH`] ([`RecordPage`]);
+//! * HTTP/1.1 and HTTP/2 over cleartext (h2c, prior knowledge) on the same
+//!   port, with the same pages, delays, errors, faults and records; on
+//!   HTTP/2, a cap on the streams a connection may have open and a GOAWAY
+//!   after so many ([`Config::max_streams`], [`Config::goaway_after`]).
 //! * a page at [`LIVE_PATH`] that shows those requests as they happen: the
 //!   flags landing, a lane of bars per connection, the counters.
 //!
@@ -39,19 +43,21 @@
 //!
 //! | module | what it does |
 //! |---|---|
-//! | `server` | binds the socket, accepts connections, runs hyper on each; idle timeout, graceful stop, resets |
-//! | `handler` | one request: records it, routes it, waits the delay, applies a fault or a 418 |
+//! | `server` | binds the socket, accepts connections, runs hyper on each (HTTP/1.1 or HTTP/2); idle timeout, stream cap, GOAWAY, graceful stop, resets |
+//! | `socket` | the TCP stream hyper gets, which can be told to close with a RST |
+//! | `link` | what a connection's requests share with its task: number, client, stream count, reset and GOAWAY |
+//! | `handler` | one request: records it, routes it, waits the delay, applies a fault or a 418; refuses streams past the GOAWAY |
 //! | `static_site` | what `python3 -m http.server` would answer: a file, a directory listing, a 301, a 404 |
 //! | `data` | the site's files, embedded from `site/` at compile time |
 //! | `fault` | the faults, the broken answers they make, and the `--fault CC=KIND` argument |
 //! | `reply` | small helpers that build responses |
 //! | `body` | the one response body type, which also tells when its last byte is out |
-//! | `records` | [`Record`]: one request as the site saw it |
+//! | `records` | [`Record`]: one request as the site saw it, with its protocol, connection and stream |
 //! | `records_endpoint` | `GET /_records?from=N`, which serves them as JSON |
 //! | `live` | `/live`: a page that draws the requests as they happen, fed by an event stream of the records |
 //! | `stats` | the shared [`Recorder`] behind [`Stats`] and the records |
 //! | `log` | the line the binary prints per request |
-//! | `config` | [`Config`]: delay, error rate, faults, idle timeout, logging |
+//! | `config` | [`Config`]: delay, error rate, faults, idle timeout, HTTP/2 streams and GOAWAY, logging |
 //! | `countries` | the 194 codes |
 //! | `site` | [`Site`]: all of the above on a background thread; [`SiteUrls`], where it serves |
 //!
@@ -63,8 +69,10 @@
 //! | [`console`] | printing that never panics, even on a closed pipe |
 //! | [`signals`] | Ctrl-C, SIGTERM and SIGHUP: first "finish up", then "quit now"; exit 128 + n |
 //!
-//! The server is built on hyper (HTTP/1.1) and tokio: one lightweight task
-//! per connection, so thousands of simultaneous slow downloads cost little.
+//! The server is built on hyper (HTTP/1.1 and HTTP/2, told apart by
+//! hyper-util's `auto` server) and tokio: one lightweight task per
+//! connection, and on HTTP/2 one per stream, so thousands of simultaneous
+//! slow downloads cost little.
 //!
 //! # The data
 //!
@@ -82,6 +90,7 @@ mod countries;
 mod data;
 mod fault;
 mod handler;
+mod link;
 mod live;
 mod log;
 mod records;
@@ -90,15 +99,16 @@ mod reply;
 mod server;
 pub mod signals;
 mod site;
+mod socket;
 mod static_site;
 mod stats;
 
-pub use config::Config;
+pub use config::{Config, DEFAULT_MAX_STREAMS};
 pub use countries::COUNTRY_CODES;
 pub use data::{flag_gif, metadata_json};
 pub use fault::{Fault, ParseFaultError, parse_fault_arg};
 pub use live::LIVE_PATH;
-pub use records::{FileKind, Record, RecordPage};
+pub use records::{FileKind, Protocol, Record, RecordPage};
 pub use records_endpoint::RECORDS_PATH;
 pub use server::{listen, serve};
 pub use site::{Site, SiteUrls};

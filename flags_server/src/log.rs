@@ -6,25 +6,46 @@
 //! ```text
 //! 127.0.0.1:40312 #1 GET /flags/br/br.gif [BR] 1.52 s -> 200 OK
 //! 127.0.0.1:40318 #2 GET /flags/cn/metadata.json [CN] 0.73 s -> no answer (fault: reset)
+//! 127.0.0.1:40324 #3/5 h2 GET /flags/in/in.gif [IN] 0.61 s -> 200 OK
+//! 127.0.0.1:40324 #3/9 h2 GET /flags/jp/jp.gif [JP] -> refused after GOAWAY
 //! ```
 //!
-//! The client's address and connection number, the request, the code, the
-//! delay it waited, and the status or the fault.
+//! The client's address and connection number (and on HTTP/2 the stream's
+//! number on that connection, then `h2`), the request, the code, the delay
+//! it waited, and the status or the fault. A stream past the connection's
+//! GOAWAY limit is refused unprocessed, with no delay.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use hyper::StatusCode;
 
-/// Paths longer than this are cut, to keep lines under 100 columns.
+/// Paths longer than this are cut, to keep lines under 100 columns (less
+/// the width of an HTTP/2 stream's label, such as `/3 h2`).
 const PATH_WIDTH: usize = 32;
 
-/// Who asked for what: `127.0.0.1:40312 #1 GET /flags/br/br.gif [BR]`.
-pub(crate) fn request(
-    peer: SocketAddr, connection: u64, method: &str, target: &str, code: Option<&str>,
-) -> String {
+/// Where a request came from: the client, the connection, the HTTP/2 stream.
+pub(crate) struct Origin {
+    pub(crate) peer: SocketAddr,
+    pub(crate) connection: u64,
+    /// The stream's number on its connection; `None` on HTTP/1.1.
+    pub(crate) stream: Option<u64>,
+}
+
+/// Who asked for what: `127.0.0.1:40312 #1 GET /flags/br/br.gif [BR]`, or
+/// `127.0.0.1:40312 #1/3 h2 GET ...` for the third stream of an HTTP/2
+/// connection.
+pub(crate) fn request(origin: &Origin, method: &str, target: &str, code: Option<&str>) -> String {
+    let Origin { peer, connection, stream } = origin;
+    let stream = stream.map(|stream| format!("/{stream} h2")).unwrap_or_default();
     let code = code.map(|cc| format!(" [{cc}]")).unwrap_or_default();
-    format!("{peer} #{connection} {method} {}{code}", shorten(target))
+    let path = shorten(target, PATH_WIDTH.saturating_sub(stream.len()));
+    format!("{peer} #{connection}{stream} {method} {path}{code}")
+}
+
+/// The whole line of a stream refused unprocessed, past the GOAWAY limit.
+pub(crate) fn refused(request: &str) -> String {
+    format!("{request} -> refused after GOAWAY")
 }
 
 /// The whole line: the request, the delay, and the outcome.
@@ -54,12 +75,12 @@ fn reason(status: StatusCode) -> String {
         .to_owned()
 }
 
-/// At most [`PATH_WIDTH`] characters, ending in `...` when cut.
-fn shorten(target: &str) -> String {
-    if target.chars().count() <= PATH_WIDTH {
+/// At most `width` characters, ending in `...` when cut.
+fn shorten(target: &str, width: usize) -> String {
+    if target.chars().count() <= width {
         return target.to_owned();
     }
-    let kept: String = target.chars().take(PATH_WIDTH - 3).collect();
+    let kept: String = target.chars().take(width.saturating_sub(3)).collect();
     kept + "..."
 }
 
@@ -69,10 +90,14 @@ mod tests {
 
     const PEER: &str = "127.0.0.1:40312";
 
-    fn line(target: &str, status: Option<u16>, fault: Option<&str>) -> String {
+    fn origin(stream: Option<u64>) -> Origin {
         let peer = PEER.parse().unwrap_or_else(|_| SocketAddr::from(([0; 4], 0)));
+        Origin { peer, connection: 12, stream }
+    }
+
+    fn line(target: &str, status: Option<u16>, fault: Option<&str>) -> String {
         let code = target.get(7..9).map(str::to_ascii_uppercase);
-        let start = request(peer, 12, "GET", target, code.as_deref());
+        let start = request(&origin(None), "GET", target, code.as_deref());
         let status = status.and_then(|status| StatusCode::from_u16(status).ok());
         answered(&start, Duration::from_millis(1523), status, fault)
     }
@@ -92,6 +117,17 @@ mod tests {
             let line = line("/flags/cn/metadata.json", status, fault);
             assert!(line.ends_with(ending), "{line}");
         }
+    }
+
+    #[test]
+    fn http2_lines_name_the_stream() {
+        let start = request(&origin(Some(7)), "GET", "/flags/br/br.gif", Some("BR"));
+        assert_eq!(start, "127.0.0.1:40312 #12/7 h2 GET /flags/br/br.gif [BR]");
+        let refused = refused(&start);
+        assert_eq!(
+            refused,
+            "127.0.0.1:40312 #12/7 h2 GET /flags/br/br.gif [BR] -> refused after GOAWAY"
+        );
     }
 
     #[test]

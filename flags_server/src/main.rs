@@ -44,6 +44,20 @@
 //! (The reset request for BR got no status at all: its client saw the
 //! connection reset.)
 //!
+//! The same port speaks HTTP/2 to a client that starts with its preface
+//! (h2c with prior knowledge, as `curl --http2-prior-knowledge` or
+//! `h2load` do). Its lines name the stream after the connection (`#1/3`:
+//! connection 1, its third stream), then say `h2`. Here `h2load -n 3 -c 1
+//! -m 3` sent three streams at once on one connection, with `--fault
+//! BR=reset`: the reset resets only its own stream (RST_STREAM), and the
+//! two others are answered on the same connection:
+//!
+//! ```text
+//! 127.0.0.1:42492 #1/2 h2 GET /flags/cn/cn.gif [CN] 0.60 s -> 200 OK
+//! 127.0.0.1:42492 #1/3 h2 GET /flags/in/in.gif [IN] 0.77 s -> 200 OK
+//! 127.0.0.1:42492 #1/1 h2 GET /flags/br/br.gif [BR] 0.79 s -> no answer (fault: reset)
+//! ```
+//!
 //! Options:
 //!
 //! * `PORT` or `--port PORT` (default 8001), `--bind ADDR` (default 127.0.0.1);
@@ -53,7 +67,12 @@
 //! * `--fault CC=KIND` (the flag of CC) or `--fault CC/metadata=KIND` (its
 //!   metadata), repeatable. KIND is `hang`, `reset`, `truncate`,
 //!   `oversize`, `redirect` or an HTTP status;
-//! * `--idle-timeout SECS`: close kept-alive connections idle that long;
+//! * `--idle-timeout SECS`: close kept-alive HTTP/1.1 connections idle
+//!   that long;
+//! * `--max-streams N`: how many streams an HTTP/2 connection may have
+//!   open at once (default 1000, see [`DEFAULT_MAX_STREAMS`] for why);
+//! * `--goaway-after N`: after N streams on an HTTP/2 connection, say
+//!   GOAWAY, answer those and close (see [`Config::goaway_after`]);
 //! * `--quiet`: no line per request on stderr;
 //! * `--json`: for programs that start this one. stdout says where the site
 //!   is as a JSON line, `{"url":"http://127.0.0.1:PORT/flags","records":"http://127.0.0.1:PORT/_records"}`,
@@ -73,7 +92,8 @@ use std::time::Duration;
 use clap::Parser;
 use flags_server::console::{say, warn};
 use flags_server::signals::{self, Stop};
-use flags_server::{COUNTRY_CODES, Config, Fault, FileKind, LIVE_PATH, Recorder, SiteUrls, Stats};
+use flags_server::{COUNTRY_CODES, Config, DEFAULT_MAX_STREAMS, Fault, FileKind, Recorder};
+use flags_server::{LIVE_PATH, SiteUrls, Stats};
 use flags_server::{listen, parse_fault_arg, serve};
 use serde::Serialize;
 use tokio::sync::mpsc::{self, UnboundedReceiver};
@@ -119,6 +139,16 @@ struct Args {
     /// Close a kept-alive connection idle for SECS seconds [default: never].
     #[arg(long, value_name = "SECS", value_parser = parse_idle_timeout)]
     idle_timeout: Option<Duration>,
+
+    /// HTTP/2: how many streams a connection may have open at once.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_STREAMS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_streams: u32,
+
+    /// HTTP/2: after N streams on a connection, say GOAWAY, answer them and
+    /// close [default: never].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    goaway_after: Option<u64>,
 
     /// Print no line per request on stderr.
     #[arg(long, short)]
@@ -201,6 +231,8 @@ impl Args {
             delay: self.delay.clone(),
             error_rate: self.error_rate,
             idle_timeout: self.idle_timeout,
+            max_streams: self.max_streams,
+            goaway_after: self.goaway_after,
             log_requests: !self.quiet,
             ..Config::default()
         };
@@ -232,6 +264,12 @@ fn banner(addr: &SocketAddr, config: &Config) -> String {
     }
     if let Some(idle) = config.idle_timeout {
         settings += &format!(", idle timeout {} s", idle.as_secs_f64());
+    }
+    if config.max_streams != DEFAULT_MAX_STREAMS {
+        settings += &format!(", {} HTTP/2 streams at once", config.max_streams);
+    }
+    if let Some(streams) = config.goaway_after {
+        settings += &format!(", GOAWAY after {streams} HTTP/2 streams");
     }
     let count = COUNTRY_CODES.len();
     let url = SiteUrls::of(*addr).url;
@@ -367,6 +405,20 @@ mod tests {
                         Watch live: http://127.0.0.1:8001/live";
         assert_eq!(banner(&addr, &config), expected);
         assert!(config.log_requests, "the binary logs unless --quiet");
+    }
+
+    #[test]
+    fn the_banner_tells_the_http2_settings_that_differ() {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 8001));
+        let line = ["--max-streams", "8", "--goaway-after", "100"];
+        let config = args(&line).map(|args| args.config()).unwrap_or_default();
+        assert_eq!((config.max_streams, config.goaway_after), (8, Some(100)));
+        let expected = "(delay 0 s, error rate 0%, 8 HTTP/2 streams at once, \
+                        GOAWAY after 100 HTTP/2 streams)";
+        assert!(banner(&addr, &config).contains(expected), "{}", banner(&addr, &config));
+        for bad in [["--max-streams", "0"], ["--goaway-after", "0"], ["--max-streams", "many"]] {
+            assert!(args(&bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

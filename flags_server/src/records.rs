@@ -20,6 +20,17 @@ pub struct Record {
     pub seq: u64,
     /// The connection it came on, numbered from 1 in accept order.
     pub connection: u64,
+    /// The protocol it came by. Records written before the site spoke
+    /// HTTP/2 have none, and read as HTTP/1.1.
+    #[serde(default)]
+    pub protocol: Protocol,
+    /// On HTTP/2, the stream it came on: its number on the connection,
+    /// from 1 in the order the site accepted the streams. (hyper doesn't
+    /// tell a stream's id on the wire; a client that opens its streams one
+    /// after the other, none refused, gives the `n`th the id `2n - 1`.)
+    /// `None` on HTTP/1.1, where a connection carries one request at a time.
+    #[serde(default)]
+    pub stream: Option<u64>,
     /// When it arrived (its head was read), since the site started.
     pub arrived: Duration,
     /// When its answer was complete (the last byte handed to hyper), since
@@ -51,6 +62,18 @@ pub struct Record {
     pub fault: Option<String>,
 }
 
+/// The protocol a request came by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Protocol {
+    /// HTTP/1.1 (or 1.0): one request at a time on a connection.
+    #[default]
+    #[serde(rename = "HTTP/1.1")]
+    Http1,
+    /// HTTP/2 over cleartext (h2c): many streams at once on a connection.
+    #[serde(rename = "HTTP/2")]
+    Http2,
+}
+
 /// Which file of a code a request asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -70,7 +93,7 @@ pub enum FileKind {
 /// (`from=10`, the first of four records, broken into lines here):
 ///
 /// ```json
-/// {"next":14,"records":[{"seq":10,"connection":9,
+/// {"next":14,"records":[{"seq":10,"connection":9,"protocol":"HTTP/1.1","stream":null,
 ///   "arrived":{"secs":1,"nanos":714319989},"ended":{"secs":3,"nanos":705310353},
 ///   "abandoned":null,"method":"GET","path":"/flags/cn/metadata.json","code":"CN",
 ///   "file":"metadata","status":503,"fault":"503"},...]}
@@ -95,6 +118,8 @@ impl Record {
         Record {
             seq: 0,
             connection,
+            protocol: Protocol::Http1,
+            stream: None,
             arrived: Duration::ZERO,
             ended: None,
             abandoned: None,
@@ -144,9 +169,21 @@ mod tests {
     #[test]
     fn records_read_back_as_they_were_written() {
         let record = Record::new(1, "GET", "/flags/br/br.gif");
-        let page = RecordPage { next: 2, records: vec![record] };
+        let http2 = Record { protocol: Protocol::Http2, stream: Some(3), ..record.clone() };
+        let page = RecordPage { next: 3, records: vec![record, http2] };
         let json = serde_json::to_string(&page).unwrap_or_default();
         assert!(json.contains(r#""file":"flag""#), "{json}");
+        assert!(json.contains(r#""protocol":"HTTP/1.1","stream":null"#), "{json}");
+        assert!(json.contains(r#""protocol":"HTTP/2","stream":3"#), "{json}");
         assert_eq!(serde_json::from_str::<RecordPage>(&json).ok(), Some(page));
+    }
+
+    #[test]
+    fn records_from_before_http2_read_as_http1() {
+        let old = r#"{"seq":1,"connection":1,"arrived":{"secs":0,"nanos":5},"ended":null,
+            "method":"GET","path":"/flags/","code":null,"file":"other","status":200,"fault":null}"#;
+        let record: Option<Record> = serde_json::from_str(old).ok();
+        let seen = record.map(|record| (record.protocol, record.stream));
+        assert_eq!(seen, Some((Protocol::Http1, None)));
     }
 }

@@ -9,7 +9,7 @@
 mod cdp;
 
 use cdp::Browser;
-use flags_server::console::say;
+use flags_server::console::warn;
 use flags_server::{COUNTRY_CODES, Config, Site};
 
 /// The document Chromium builds for `url`, in a new tab of `browser`.
@@ -23,7 +23,7 @@ fn dom(browser: &mut Browser, url: &str) -> String {
 fn a_browser_opens_the_banner_url_and_follows_its_links() {
     let site = Site::start(Config::default()).expect("a site on loopback");
     let Some(mut browser) = Browser::start() else {
-        say(format_args!("Chromium is not installed: the browser test is skipped\n"));
+        warn(format_args!("Chromium is not installed: the browser test is skipped"));
         return;
     };
     // The banner's URL, without the slash: the site redirects to /flags/.

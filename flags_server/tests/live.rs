@@ -14,7 +14,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use cdp::{Browser, Tab};
-use flags_server::console::say;
+use flags_server::console::{say, warn};
 use flags_server::{Config, Fault, Site};
 use serde::Deserialize;
 
@@ -97,7 +97,7 @@ fn wait_for_watchers(site: &Site, watchers: usize) {
 fn chromium() -> Option<Browser> {
     let browser = Browser::start();
     if browser.is_none() {
-        say(format_args!("Chromium is not installed: the live page test is skipped\n"));
+        warn(format_args!("Chromium is not installed: the live page test is skipped"));
     }
     browser
 }

@@ -2,12 +2,16 @@
 //! raw sockets where a client library would be too polite), against sites
 //! started here on 127.0.0.1, and the `flags_server` binary itself.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::{eventually, flag_path, metadata_path, on_disk, start};
 
 use flags_server::{
     COUNTRY_CODES, Config, Fault, FileKind, RecordPage, Site, flag_gif, metadata_json,
@@ -39,25 +43,12 @@ fn no_follow() -> Agent {
     agent_with(|config| config.max_redirects(0))
 }
 
-fn start(config: Config) -> Site {
-    Site::start(config).expect("a site on loopback")
-}
-
 fn flag_url(site: &Site, cc: &str) -> String {
     url(site, &flag_path(cc))
 }
 
 fn metadata_url(site: &Site, cc: &str) -> String {
     url(site, &metadata_path(cc))
-}
-
-/// `/flags/br/br.gif`: the path of a flag, for raw requests.
-fn flag_path(cc: &str) -> String {
-    format!("/flags/{cc}/{cc}.gif")
-}
-
-fn metadata_path(cc: &str) -> String {
-    format!("/flags/{cc}/metadata.json")
 }
 
 fn url(site: &Site, path: &str) -> String {
@@ -78,25 +69,6 @@ fn fetch(agent: &Agent, url: &str) -> (u16, Vec<u8>) {
 fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
     let value = response.headers().get(name).map(|value| value.to_str());
     value.and_then(Result::ok).unwrap_or("")
-}
-
-/// A file of the site as it is on disk, in this crate's `site/`.
-fn on_disk(path: &str) -> Vec<u8> {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("site").join(path);
-    fs::read(&file).unwrap_or_else(|err| panic!("{}: {err}", file.display()))
-}
-
-/// Wait (a while) for `done` to become true: for effects that happen on the
-/// server's thread after the client has moved on.
-fn eventually(mut done: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < deadline {
-        if done() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    done()
 }
 
 /// Send a request as raw bytes, `Connection: close`, and read the answer.
@@ -535,6 +507,17 @@ fn an_idle_connection_is_closed_after_the_idle_timeout_and_kept_before() {
     assert_eq!(reader.read_to_end(&mut rest).ok(), Some(0));
     let stats = site.stats();
     assert_eq!((stats.connections, stats.requests), (1, 2));
+}
+
+#[test]
+fn a_connection_that_says_nothing_is_closed_after_the_idle_timeout() {
+    let site = start(Config::default().with_idle_timeout(Duration::from_millis(300)));
+    let mut stream = TcpStream::connect(site.addr()).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    // A FIN: the end of the stream, not an error and not the read timeout.
+    let mut rest = Vec::new();
+    assert_eq!(stream.read_to_end(&mut rest).ok(), Some(0));
+    assert_eq!((site.stats().connections, site.stats().requests), (1, 0));
 }
 
 // ---------------------------------------------------------------------------

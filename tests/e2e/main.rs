@@ -3,6 +3,10 @@
 //! 127.0.0.1; the tests look at what it printed, what it saved, its exit
 //! status, and what the site saw.
 //!
+//! This is the `e2e` suite of the flags_e2e package (`cargo test -p
+//! flags_e2e --test e2e`); the programs it runs are built first, by the
+//! package's library (`src/programs.rs`).
+//!
 //! - `models`: what differs between the programs, their concurrency;
 //! - `cli`: the command line and the reports, which the three share, so
 //!   each is tested once, on one program;
@@ -14,7 +18,6 @@
 //! - `terminal`: the progress display in a real terminal (tmux).
 
 mod canned;
-mod programs;
 mod support;
 
 mod cli;

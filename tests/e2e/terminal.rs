@@ -7,8 +7,9 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::programs::exe;
 use crate::support::*;
+use flags_e2e::exe;
+use flags_server::console::warn;
 
 /// A program running in a terminal of its own, 100 columns by 30 lines.
 struct Terminal {
@@ -34,7 +35,7 @@ impl Terminal {
             .arg(line)
             .status();
         if !started.is_ok_and(|status| status.success()) {
-            eprintln!("tmux is not installed: the terminal tests are skipped");
+            warn(format_args!("tmux is not installed: the terminal tests are skipped"));
             return None;
         }
         Some(Terminal { socket })

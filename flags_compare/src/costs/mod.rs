@@ -1,4 +1,4 @@
-//! `--costs N,N,...`: what a thread costs, what a future costs, and apart
+//! `flags_compare costs N,N,...`: what a thread costs, what a future costs, and apart
 //! from them what each HTTP client's connection costs.
 //!
 //! A program's peak memory is not all its threads' or its futures': each
@@ -11,8 +11,8 @@
 //! |---|---|---|
 //! | `threads` | std threads, started and parked: a thread alone | `threads` |
 //! | `futures` | futures waiting on one `Notify`, held as flags_async holds them | `waiting` |
-//! | `ureq` | kept-alive connections set up as flags_threadpool's, no thread each | `with_ureq` |
-//! | `reqwest` | kept-alive connections set up as flags_async's, after N GETs at once | `with_reqwest` |
+//! | `ureq` | kept-alive connections of flags_threadpool's client, no thread each | `with_ureq` |
+//! | `reqwest` | kept-alive connections of flags_async's client, after N GETs at once | `with_reqwest` |
 //!
 //! and each once more with none (N = 0), so that what one costs is
 //! (peak(N) - peak(0)) / N. At N = 1 that includes what the first one costs
@@ -28,24 +28,32 @@
 //! From a release build, on Linux with 2 cores (the table only):
 //!
 //! ```text
-//! $ target/release/flags_compare --costs 1,10,100,300,676
+//! $ target/release/flags_compare costs 1,10,100,300,676
 //!                    threads               futures                 ureq                reqwest
 //!           N       peak   per unit       peak   per unit       peak   per unit       peak   per unit
-//!           0    3.4 MiB               3.7 MiB               3.3 MiB               5.3 MiB
-//!           1    3.3 MiB   12.0 KiB    3.6 MiB        0 B    4.1 MiB   44.0 KiB    5.7 MiB   12.0 KiB
-//!          10    3.5 MiB   12.4 KiB    3.7 MiB      410 B    4.2 MiB   17.6 KiB    5.9 MiB   16.4 KiB
-//!         100    4.6 MiB   10.2 KiB    3.7 MiB      205 B    5.6 MiB   15.0 KiB    7.9 MiB   22.7 KiB
-//!         300    6.2 MiB    9.8 KiB    3.7 MiB      191 B    8.5 MiB   14.7 KiB   12.9 MiB   25.0 KiB
-//!         676    9.9 MiB    9.7 KiB    3.7 MiB      176 B   13.7 MiB   14.7 KiB   22.6 MiB   25.6 KiB
-//!     300→676               9.6 KiB                 163 B              14.6 KiB              26.2 KiB
+//!           0    4.1 MiB               4.3 MiB               4.1 MiB               6.2 MiB
+//!           1    4.2 MiB    8.0 KiB    4.3 MiB    4.0 KiB    4.8 MiB   12.0 KiB    6.3 MiB   12.0 KiB
+//!          10    4.2 MiB   11.6 KiB    4.2 MiB      410 B    5.0 MiB   12.0 KiB    6.4 MiB   15.2 KiB
+//!         100    5.1 MiB    9.8 KiB    4.3 MiB      164 B    6.3 MiB   14.5 KiB    8.8 MiB   26.0 KiB
+//!         300    6.9 MiB    9.6 KiB    4.2 MiB      164 B    9.1 MiB   14.7 KiB   14.1 MiB   26.4 KiB
+//!         676   10.5 MiB    9.6 KiB    4.4 MiB      176 B   14.6 MiB   14.7 KiB   23.7 MiB   26.2 KiB
+//!     300→676               9.6 KiB                 185 B              14.7 KiB              26.0 KiB
 //! ```
 //!
 //! At N = 1 and 10, a future or a thread is lost in the 4 KiB pages: the
 //! large N tell. A parked thread, some 10 KiB (two pages of stack, the
 //! rest its allocator's state); a waiting future, under 200 bytes; a ureq
 //! connection, 15 KiB (its 8 + 4 KiB buffers); a reqwest connection, 26 KiB.
+//! The connections are the programs' own clients, flags_common's, built
+//! from the same settings as theirs. Before, the probes built look-alike
+//! clients by hand and were found before clap parsed anything; the per
+//! unit figures are the same within the runs' noise, but every peak at
+//! N = 0 is some 0.7 MiB higher: about 80 KiB of it anonymous memory, the
+//! rest pages of code, most likely clap's parser, which each probe now
+//! goes through as a subcommand.
 
-mod probe;
+mod json;
+pub mod probe;
 mod spawn;
 mod table;
 mod threads;
@@ -53,19 +61,32 @@ mod waiting;
 mod with_reqwest;
 mod with_ureq;
 
-use indicatif::ProgressBar;
 use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Duration;
 
-pub use probe::{main as probe, requested as probe_requested};
-pub use table::render as table;
+use clap::{Args, ValueEnum};
+use flags_common::ClientSettings;
+use flags_server::console::say;
+use indicatif::ProgressBar;
 
-use crate::cli::Args;
 use crate::failure::Failure;
 use crate::site::{SiteProcess, SiteSettings};
 use crate::{programs, progress};
 
-/// What a probe holds N of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `costs`' own options: it runs no program, so it takes no workload.
+#[derive(Args, Debug)]
+pub struct CostsArgs {
+    /// How many of each kind to hold at once, each count in a probe of its own
+    #[arg(value_name = "N,N,..", required = true, num_args = 1, action = clap::ArgAction::Set, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub counts: Vec<u32>,
+    /// Print the figures as one JSON object instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What a probe holds N of; its name is the probe's argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Kind {
     Threads,
     Futures,
@@ -86,10 +107,6 @@ impl Kind {
         }
     }
 
-    fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|kind| kind.name() == name)
-    }
-
     /// One of them, in words.
     pub fn what(self) -> &'static str {
         match self {
@@ -97,9 +114,9 @@ impl Kind {
             Kind::Futures => {
                 "a future waiting on a Notify, in buffer_unordered on tokio's current-thread runtime"
             }
-            Kind::Ureq => "a kept-alive ureq connection set up as flags_threadpool's, after a GET",
+            Kind::Ureq => "a kept-alive connection of flags_threadpool's ureq client, after a GET",
             Kind::Reqwest => {
-                "a kept-alive reqwest connection set up as flags_async's, after N GETs at once"
+                "a kept-alive connection of flags_async's reqwest client, after N GETs at once"
             }
         }
     }
@@ -187,7 +204,7 @@ impl Series {
 /// it takes to send a thousand on loopback.
 const HELD: f64 = 0.25;
 
-/// Everything `--costs` measured.
+/// Everything `costs` measured.
 pub struct Costs {
     pub series: Vec<Series>,
     /// `size_of_val` of one waiting future of the `futures` probe.
@@ -196,18 +213,28 @@ pub struct Costs {
     pub get_future_bytes: usize,
 }
 
-/// Weighs each kind at 0 and at each count asked.
-pub fn costs(args: &Args) -> Result<Costs, Failure> {
-    let server = programs::find_server(args.bin_dir.as_deref())?;
-    // N connections hold N sockets in the probe, and as many in the site.
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
+/// Weighs each kind at 0 and at each count asked, and prints the figures,
+/// as a table or as JSON.
+pub fn run(args: &CostsArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
+    let costs = costs(&args.counts, bin_dir)?;
+    if args.json {
+        say(format_args!("{}\n", json::render(&costs)));
+    } else {
+        say(format_args!("{}", table::render(&costs)));
+    }
+    Ok(())
+}
+
+/// Weighs each kind at 0 and at each of the `asked` counts.
+fn costs(asked: &[u32], bin_dir: Option<&Path>) -> Result<Costs, Failure> {
+    let server = programs::find_server(bin_dir)?;
     // ureq's GETs go one after another: no delay. reqwest's go all at once,
     // and the site holds each for a while, so that no connection is free
     // for another GET: N connections, in flight together, as in flags_async.
-    let start = |latency| SiteProcess::start(&server, &SiteSettings { latency, faults: vec![] });
+    let start = |latency| SiteProcess::start(&server, &SiteSettings::new(latency, &[]));
     let (quick, slow) = (start(0.0)?, start(HELD)?);
-    let counts = counts(&args.costs);
-    let progress = progress((Kind::ALL.len() * counts.len()) as u64);
+    let counts = counts(asked);
+    let progress = progress::bar((Kind::ALL.len() * counts.len()) as u64);
     let measure = |kind| {
         let site = if kind == Kind::Reqwest { &slow } else { &quick };
         measure(kind, &counts, site, &progress)
@@ -258,6 +285,18 @@ fn seen(site: &SiteProcess) -> Result<(usize, usize), String> {
 /// weighed, not the flags.
 fn flag_url(base_url: &str) -> String {
     format!("{base_url}/mc/mc.gif")
+}
+
+/// What the connection probes build the programs' clients from: the site
+/// (on this machine: never through a proxy), a pool of `idle_connections`.
+fn client_settings(base_url: &str, idle_connections: usize) -> ClientSettings {
+    ClientSettings {
+        site: base_url.to_string(),
+        // Loopback answers at once; a site that takes this long is stuck.
+        timeout: Duration::from_secs(10),
+        idle_connections,
+        credentials: None,
+    }
 }
 
 #[cfg(test)]

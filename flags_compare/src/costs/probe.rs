@@ -1,25 +1,40 @@
-//! The hidden mode `flags_compare __probe KIND N URL`: one figure of
-//! `--costs`, in a process of its own.
+//! The hidden subcommand `flags_compare __probe KIND N URL`: one figure of
+//! `costs`, in a process of its own.
 //!
 //! It holds N of KIND alive at once (N = 0: none, the baseline), reads its
 //! own memory while they are (see `memory`), prints it as one line of JSON,
 //! `{"peak_rss_bytes":3387392,"anon_rss_bytes":1347584}` (`null` where the
-//! system can't tell), and exits. A process's peak never goes down: only a fresh process for
-//! each figure shows what N of one thing cost, and nothing else. URL is
+//! system can't tell), and exits. A process's peak never goes down: only a
+//! fresh process for each figure shows what N of one thing cost, and
+//! nothing else. URL is
 //! the `flags_server` that the connection probes GET a flag from; it must
 //! be on this machine, as the probes go to it directly, never by a proxy.
 
-use std::ffi::OsString;
 use std::net::SocketAddr;
-use std::process::ExitCode;
 
+use clap::Args;
+use flags_server::console::say;
 use serde::{Deserialize, Serialize};
 
 use super::{Kind, threads, waiting, with_reqwest, with_ureq};
+use crate::failure::Failure;
 use crate::memory::Own;
 
-/// The first argument that makes flags_compare a probe.
+/// The hidden subcommand that makes flags_compare a probe.
 pub const MODE: &str = "__probe";
+
+/// A probe's arguments, as `spawn` passes them.
+#[derive(Args, Debug)]
+pub struct ProbeArgs {
+    /// What to hold N of
+    #[arg(value_enum)]
+    pub kind: Kind,
+    /// How many at once; 0 for none, the baseline
+    pub n: usize,
+    /// The site to GET a flag from: http://127.0.0.1:PORT/... (or [::1])
+    #[arg(value_parser = on_loopback)]
+    pub url: String,
+}
 
 /// What a probe prints.
 #[derive(Serialize, Deserialize)]
@@ -30,55 +45,24 @@ pub struct ProbeLine {
     pub anon_rss_bytes: Option<u64>,
 }
 
-/// The arguments after `__probe`, if this process is a probe. Read before
-/// clap, which knows nothing of this mode.
-pub fn requested() -> Option<Vec<OsString>> {
-    let mut args = std::env::args_os();
-    (args.nth(1)? == MODE).then(|| args.collect())
+/// Runs the probe: the line on stdout, or a failure (exit status 1).
+pub fn run(args: &ProbeArgs) -> Result<(), Failure> {
+    let (kind, n) = (args.kind, args.n);
+    let own = hold(kind, n, &args.url).map_err(|err| format!("{} N={n}: {err}", kind.name()))?;
+    let line = ProbeLine { peak_rss_bytes: own.peak, anon_rss_bytes: own.anon };
+    say(format_args!("{}\n", serde_json::to_string(&line).unwrap_or_default()));
+    Ok(())
 }
 
-/// Runs the probe: status 0 and the line, or one line on stderr and
-/// status 2 (bad arguments) or 1 (the probe failed).
-pub fn main(args: &[OsString]) -> ExitCode {
-    let (kind, n, url) = match parse(args) {
-        Ok(parsed) => parsed,
-        Err(message) => return fail(&message, 2),
-    };
-    match hold(kind, n, &url) {
-        Ok(own) => {
-            let line = ProbeLine { peak_rss_bytes: own.peak, anon_rss_bytes: own.anon };
-            let line = serde_json::to_string(&line);
-            println!("{}", line.unwrap_or_default());
-            ExitCode::SUCCESS
-        }
-        Err(message) => fail(&format!("{} N={n}: {message}", kind.name()), 1),
-    }
-}
-
-fn fail(message: &str, status: u8) -> ExitCode {
-    eprintln!("flags_compare {MODE}: {message}");
-    ExitCode::from(status)
-}
-
-fn parse(args: &[OsString]) -> Result<(Kind, usize, String), String> {
-    let usage = || format!("usage: flags_compare {MODE} threads|futures|ureq|reqwest N URL");
-    let args: Option<Vec<&str>> = args.iter().map(|arg| arg.to_str()).collect();
-    let Some([kind, n, url]) = args.as_deref() else { return Err(usage()) };
-    let kind = Kind::parse(kind).ok_or_else(usage)?;
-    let n = n.parse().map_err(|_| format!("N must be a whole number, not {n:?}"))?;
-    if on_loopback(url) {
-        Ok((kind, n, url.to_string()))
-    } else {
-        Err(format!("{url} is not http://127.0.0.1:PORT/... (nor [::1])"))
-    }
-}
-
-/// Whether `url` is `http://` an IP address of this machine, with a port:
+/// `url`, if it is `http://` an IP address of this machine, with a port:
 /// `flags_server` says so, and a proxy is never asked for such an address.
-fn on_loopback(url: &str) -> bool {
+fn on_loopback(url: &str) -> Result<String, String> {
     let authority = url.strip_prefix("http://").and_then(|rest| rest.split('/').next());
     let addr = authority.and_then(|authority| authority.parse::<SocketAddr>().ok());
-    addr.is_some_and(|addr| addr.ip().is_loopback())
+    match addr {
+        Some(addr) if addr.ip().is_loopback() => Ok(url.to_string()),
+        _ => Err("not http://127.0.0.1:PORT/... (nor [::1])".to_string()),
+    }
 }
 
 /// Holds `n` of `kind`; this process's memory while all are alive.
@@ -95,24 +79,33 @@ fn hold(kind: Kind, n: usize, url: &str) -> Result<Own, String> {
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
     use super::*;
+
+    /// A probe's command line alone.
+    #[derive(Parser)]
+    struct Line {
+        #[command(flatten)]
+        probe: ProbeArgs,
+    }
 
     #[test]
     fn only_this_machine_is_probed() {
-        assert!(on_loopback("http://127.0.0.1:8001/flags"));
-        assert!(on_loopback("http://[::1]:8001/flags"));
+        assert!(on_loopback("http://127.0.0.1:8001/flags").is_ok());
+        assert!(on_loopback("http://[::1]:8001/flags").is_ok());
         for far in ["http://10.0.0.1:80/flags", "https://127.0.0.1:1/", "http://localhost:80/"] {
-            assert!(!on_loopback(far), "{far}");
+            assert!(on_loopback(far).is_err(), "{far}");
         }
     }
 
     #[test]
     fn bad_arguments_are_refused() {
-        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        let parse = |args: &[&str]| Line::try_parse_from([&[MODE], args].concat());
         let url = "http://127.0.0.1:1/flags";
-        assert!(parse(&args(&["threads", "3", url])).is_ok());
+        assert!(parse(&["threads", "3", url]).is_ok_and(|line| line.probe.kind == Kind::Threads));
         for bad in [&["threads", "3"][..], &["fibers", "3", url], &["threads", "-1", url]] {
-            assert!(parse(&args(bad)).is_err(), "{bad:?}");
+            assert!(parse(bad).is_err(), "{bad:?}");
         }
     }
 }

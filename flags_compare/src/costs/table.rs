@@ -1,4 +1,4 @@
-//! `--costs` as text: a row per N, a peak and a per unit figure per kind,
+//! `costs` as text: a row per N, a peak and a per unit figure per kind,
 //! the last step, then what each kind is and what the figures leave out.
 
 use std::fmt::Write as _;
@@ -61,7 +61,7 @@ fn per_unit_means(series: &[Series]) -> &'static str {
         "N of each alive at once, each N in a fresh process: its peak RSS, and per unit\n\
          (anonymous memory at N - at 0) / N: the heap and stacks, which grow with N. The\n\
          rest of the peak is code and libraries, paid once, which vary by some 200 KiB\n\
-         from run to run: more than 676 futures weigh.\n\n"
+         from run to run: more than 676 futures weigh (~0: lost in that noise).\n\n"
     } else {
         "N of each alive at once, each N in a fresh process: its peak RSS, and per unit\n\
          (peak at N - peak at 0) / N.\n\n"
@@ -146,8 +146,12 @@ fn peak(peak: Option<Peak>) -> String {
 }
 
 /// Bytes under a KiB, else KiB: a future weighs bytes, a connection KiB.
+/// Below zero, the process happened to touch fewer pages at N than at 0:
+/// what N units weigh is lost in that noise, and shown as `~0`.
 fn per_unit(bytes: f64) -> String {
-    if bytes.abs() < 1024.0 {
+    if bytes < 0.0 {
+        "~0".to_string()
+    } else if bytes < 1024.0 {
         format!("{bytes:.0} B")
     } else {
         format!("{:.1} KiB", bytes / 1024.0)
@@ -157,6 +161,11 @@ fn per_unit(bytes: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_lost_in_the_noise_is_about_nothing() {
+        assert_eq!([-4096.0, 176.0, 15_053.0].map(per_unit), ["~0", "176 B", "14.7 KiB"]);
+    }
 
     fn costs(peak: impl Fn(u32) -> Option<Peak>, anon: impl Fn(u32) -> Option<u64>) -> Costs {
         let points = |kind| {

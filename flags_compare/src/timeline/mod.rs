@@ -229,6 +229,8 @@ pub(crate) mod tests {
         Record {
             seq,
             connection,
+            protocol: flags_server::Protocol::Http1,
+            stream: None,
             arrived: secs(times.0),
             ended: status.map(|_| secs(times.1)),
             abandoned: status.is_none().then(|| secs(times.1)),

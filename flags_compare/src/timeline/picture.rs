@@ -18,8 +18,8 @@ use svg::Document;
 use svg::node::element::{Group, Line, Rectangle, Style, TSpan, Text, Title};
 
 use super::{Bar, Outcome, Timeline, tick_label, ticks};
-use crate::cli::Args;
 use crate::report::Row;
+use crate::workload::WorkloadArgs;
 
 const WIDTH: f64 = 960.0;
 /// The time axis runs from here...
@@ -61,7 +61,7 @@ pub struct Caption {
 
 impl Caption {
     /// "Requests over time: 20 flags at 0.36 s a request", and how.
-    pub fn new(args: &Args, rows: &[Row]) -> Caption {
+    pub fn new(args: &WorkloadArgs, rows: &[Row]) -> Caption {
         let flags = rows.first().map_or(0, |row| row.flags);
         let title = format!("Requests over time: {flags} flags at {} s a request", args.latency);
         let runs = match args.runs {

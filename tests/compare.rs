@@ -2,30 +2,32 @@
 //! programs (debug builds, so it warns), what it writes, and its errors.
 //! Speed is not asserted, only that it measured; JSON is read as JSON, SVG
 //! with the svg crate's parser.
+//!
+//! This is the `compare` suite of the flags_e2e package (`cargo test -p
+//! flags_e2e --test compare`); flags_compare and the programs it compares
+//! are built first, by the package's library (`src/programs.rs`).
 
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-#[path = "e2e/programs.rs"]
-mod programs;
-
-const COMPARE: &str = env!("CARGO_BIN_EXE_flags_compare");
+use flags_e2e::exe;
 
 /// The folder of the programs' builds, up to date.
 fn bin_dir() -> String {
-    let seq = programs::exe("flags_seq");
+    let seq = exe("flags_seq");
     seq.parent().expect("the binaries' folder").to_string_lossy().into_owned()
 }
 
 fn compare(args: &[&str]) -> Output {
-    Command::new(COMPARE).args(args).output().expect("run flags_compare")
+    Command::new(exe("flags_compare")).args(args).output().expect("run flags_compare")
 }
 
 /// Runs a comparison that must succeed; its stdout.
 fn compare_ok(args: &[&str]) -> String {
     let dir = bin_dir();
-    let output = compare(&[&["--bin-dir", &dir], args].concat());
+    // After the mode, if any: each mode's options come after its name.
+    let output = compare(&[args, &["--bin-dir", &dir]].concat());
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
     assert!(output.status.success(), "{stdout}\n{stderr}");
     stdout
@@ -137,12 +139,13 @@ fn a_missing_program_names_the_command_that_builds_it() {
 
 #[test]
 fn bad_options_are_usage_errors() {
-    let bad: [&[&str]; 9] = [
+    let bad: [&[&str]; 10] = [
         &["--runs", "0"],
         &["--latency", "-1"],
-        &["--sweep", "0"],
-        &["--costs", "1,0"],
-        &["--costs", "1", "--sweep", "1"],
+        &["sweep", "0"],
+        &["costs", "1,0"],
+        &["costs", "1", "-l", "5"],
+        &["-l", "5", "sweep", "1"],
         &["1X"],
         &["--fault", "BR=slow"],
         &["--fault", "XX=hang"],
@@ -154,8 +157,20 @@ fn bad_options_are_usage_errors() {
 }
 
 #[test]
+fn the_old_spellings_of_the_modes_say_the_new_ones() {
+    for (old, new) in
+        [("--sweep", "flags_compare sweep 1,10"), ("--costs", "flags_compare costs 1,10")]
+    {
+        let output = compare(&["-e", old, "1,10"]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(new), "{new} in {stderr}");
+    }
+}
+
+#[test]
 fn sweeps_threads_and_async_over_max_req() {
-    let args = ["--latency", "0.01", "--runs", "1", "-l", "4", "--sweep", "1,3", "--json"];
+    let args = ["sweep", "1,3", "--latency", "0.01", "--runs", "1", "-l", "4", "--json"];
     let sweep = json(&compare_ok(&args));
     let steps = sweep["sweep"].as_array().expect("steps");
     let max_reqs: Vec<u64> = steps.iter().filter_map(|step| step["max_req"].as_u64()).collect();
@@ -174,7 +189,7 @@ fn sweeps_threads_and_async_over_max_req() {
 
 #[test]
 fn weighs_threads_futures_and_connections_as_json() {
-    let costs = json(&compare_ok(&["--costs", "1,2", "--json"]));
+    let costs = json(&compare_ok(&["costs", "1,2", "--json"]));
     let kinds = costs["kinds"].as_array().expect("kinds");
     let names: Vec<&str> = kinds.iter().filter_map(|kind| kind["kind"].as_str()).collect();
     assert_eq!(names, ["threads", "futures", "ureq", "reqwest"]);
@@ -210,12 +225,16 @@ fn weighs_threads_futures_and_connections_as_json() {
 }
 
 #[test]
-fn a_probe_with_bad_arguments_says_so_in_one_line() {
-    for args in [&["__probe", "fibers", "1", "http://127.0.0.1:1/"][..], &["__probe", "threads"]] {
+fn a_probe_with_bad_arguments_is_a_usage_error() {
+    for (args, says) in [
+        (&["__probe", "fibers", "1", "http://127.0.0.1:1/"][..], "invalid value 'fibers'"),
+        (&["__probe", "threads"], "required arguments were not provided"),
+    ] {
         let output = compare(args);
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "one clear line: {stderr}");
+        // The first line is what `costs` would report of a probe.
+        assert!(stderr.lines().next().is_some_and(|line| line.contains(says)), "{stderr}");
     }
     // A probe never goes off this machine: a proxy could be asked.
     let output = compare(&["__probe", "ureq", "1", "http://flags.invalid/flags"]);
@@ -265,7 +284,7 @@ mod ctrl_c {
     fn stops_everything_and_leaves_no_temporary_folder() {
         let tmp = tempfile::tempdir().expect("a temporary folder");
         let dir = bin_dir();
-        let child = Command::new(COMPARE)
+        let child = Command::new(exe("flags_compare"))
             .args(["--bin-dir", &dir, "--latency", "0.5", "--runs", "1", "-l", "3"])
             .env("TMPDIR", tmp.path())
             .stdout(Stdio::null())

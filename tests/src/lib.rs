@@ -1,0 +1,17 @@
+//! # flags_e2e: the end-to-end tests
+//!
+//! The programs run as a user runs them, built as they ship, against flag
+//! sites that the tests start on 127.0.0.1. The tests live in this package,
+//! not in the crates they test, because they run the binaries of five
+//! packages: `cargo test -p flags_e2e` runs both suites, and
+//! `cargo test -p flags_e2e --test e2e` (or `--test compare`) one.
+//!
+//! | path | what it is |
+//! |---|---|
+//! | `src/programs.rs` | [`exe`]: the binaries under test, built once per test process |
+//! | `e2e/` | the `e2e` suite: flags_seq, flags_threadpool, flags_async and the examples (see `e2e/main.rs`) |
+//! | `compare.rs` | the `compare` suite: flags_compare on small real workloads, and its errors |
+
+mod programs;
+
+pub use programs::exe;
