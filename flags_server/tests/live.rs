@@ -8,63 +8,15 @@
 //! `flags_async -e -m 1000` makes them: all 676 codes at once.
 
 mod cdp;
+mod live_page;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use cdp::{Browser, Tab};
-use flags_server::console::{say, warn};
+use flags_server::console::say;
 use flags_server::{Config, Fault, Site};
-use serde::Deserialize;
-
-/// What the page shows, read from its DOM.
-#[derive(Debug, Default, Deserialize, PartialEq)]
-struct Shown {
-    /// Sections, one per run.
-    runs: usize,
-    /// Bars, and how many of them are still growing.
-    bars: usize,
-    growing: usize,
-    /// Lanes with a bar in them, over all runs.
-    lanes: usize,
-    /// Flags shown as images; tiles for a 404, another status, no answer.
-    images: usize,
-    missing: usize,
-    errors: usize,
-    gone: usize,
-    /// The counters, for the latest run.
-    in_flight: usize,
-    most: usize,
-    done: usize,
-    /// Whether the "waiting for requests" line shows.
-    waiting: bool,
-}
-
-/// The page's DOM, summed up as [`Shown`].
-const SHOWN: &str = "(() => {
-  const count = (selector) => document.querySelectorAll(selector).length;
-  const number = (id) => Number(document.getElementById(id).textContent);
-  const bars = [...document.querySelectorAll('rect.bar')];
-  const lanes = new Set(bars.map((bar) => bar.closest('section').querySelector('h2').textContent
-    + ' ' + bar.getAttribute('y')));
-  return { runs: count('#runs section'), bars: bars.length,
-    growing: bars.filter((bar) => bar.getAttribute('class') === 'bar ').length, lanes: lanes.size,
-    images: count('.grid img'), missing: count('.tile.missing'), errors: count('.tile.error'),
-    gone: count('.tile.gone'), in_flight: number('in-flight'), most: number('most'),
-    done: number('done'), waiting: !document.getElementById('hint').hidden };
-})()";
-
-fn shown(tab: &mut Tab) -> Shown {
-    serde_json::from_value(tab.eval(SHOWN)).expect("the page's figures")
-}
-
-/// Open the site's live page in a new tab, and wait until it is fed.
-fn watch(browser: &mut Browser, site: &Site) -> Tab {
-    let mut tab = browser.open(&site.live_url());
-    tab.wait_for("the event stream", "document.getElementById('state').textContent === 'live'");
-    tab
-}
+use live_page::{RunShown, Shown, chromium, runs, shown, watch};
 
 /// A GET of `path` on a connection of its own, read to the end: the
 /// status, or `None` if the site sent nothing before `patience` ran out.
@@ -92,14 +44,6 @@ fn wait_for_watchers(site: &Site, watchers: usize) {
         assert!(waited < Duration::from_secs(10), "{} watchers, not {watchers}", site.watchers());
         std::thread::sleep(Duration::from_millis(20));
     }
-}
-
-fn chromium() -> Option<Browser> {
-    let browser = Browser::start();
-    if browser.is_none() {
-        warn(format_args!("Chromium is not installed: the live page test is skipped"));
-    }
-    browser
 }
 
 #[test]
@@ -180,13 +124,12 @@ fn a_page_opened_later_replays_the_runs_and_clear_empties_it() {
     let mut first = watch(&mut browser, &site);
     let mut second = watch(&mut browser, &site);
     wait_for_watchers(&site, 2);
-    let per_run = "[...document.querySelectorAll('#runs section')]
-        .map((run) => run.querySelectorAll('rect.bar').length)";
     for tab in [&mut first, &mut second] {
         tab.wait_for("the replay", "document.querySelectorAll('#runs section').length === 2");
-        assert_eq!(tab.eval(per_run), serde_json::json!([3, 2]));
-        let replayed = shown(tab);
-        assert_eq!((replayed.images, replayed.missing, replayed.done), (4, 1, 2));
+        // A connection each (the raw requests here say `Connection: close`).
+        let run = |bars, images, missing| RunShown { bars, lanes: bars, images, missing, gone: 0 };
+        assert_eq!(runs(tab), [run(3, 2, 1), run(2, 2, 0)]);
+        assert_eq!(shown(tab).done, 2, "the counters are the latest run's");
     }
 
     first.eval("document.getElementById('clear').click()");
