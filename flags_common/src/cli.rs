@@ -51,8 +51,8 @@ pub(crate) struct Args {
     #[arg(short, long = "max-req", alias = "max_req", value_name = "CONCURRENT", value_parser = at_least_one)]
     pub max_req: Option<usize>,
 
-    /// Flag site: SIMULATED, LOCAL, DELAY, ERROR, REMOTE, a base URL or a local port
-    #[arg(short, long, value_name = "LABEL|URL|PORT", default_value = "SIMULATED", value_parser = Server::parse)]
+    /// Flag site: SIMULATED, LOCAL, DELAY, ERROR, REMOTE, a base URL or a port
+    #[arg(short, long, value_name = "LABEL|URL", default_value = "SIMULATED", value_parser = Server::parse)]
     pub server: Server,
 
     /// Output detailed progress info
