@@ -176,3 +176,46 @@ fn a_closed_browser_leaves_no_watcher_behind() {
     wait_for_watchers(&site, 0);
     assert_eq!(site.stats().requests, 0, "watching is not a request");
 }
+
+/// Three flags asked for at once on one HTTP/2 connection (h2c, prior
+/// knowledge), read to the end.
+fn three_on_one_http2_connection(site: &Site) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+    runtime.expect("a runtime").block_on(async {
+        let tcp = tokio::net::TcpStream::connect(site.addr()).await.expect("the site");
+        let (client, connection) = h2::client::handshake(tcp).await.expect("an h2c connection");
+        tokio::spawn(connection);
+        let mut answers = Vec::new();
+        for cc in ["br", "cn", "in"] {
+            let url = format!("http://{}{}", site.addr(), flag(cc));
+            let request = hyper::Request::get(url).body(()).expect("a request");
+            let mut client = client.clone().ready().await.expect("room for a stream");
+            answers.push(client.send_request(request, true).expect("a stream").0);
+        }
+        for answer in answers {
+            let mut body = answer.await.expect("an answer").into_body();
+            while let Some(data) = body.data().await {
+                let data = data.expect("the flag's bytes");
+                let _ = body.flow_control().release_capacity(data.len());
+            }
+        }
+    });
+}
+
+#[test]
+fn on_http2_a_lane_per_stream() {
+    let site = Site::start(Config::with_latency(0.2, 0.0)).expect("a site on loopback");
+    let Some(mut browser) = chromium() else { return };
+    let mut tab = watch(&mut browser, &site);
+    three_on_one_http2_connection(&site);
+    tab.wait_for("the three flags", "document.getElementById('done').textContent === '3'");
+    let lanes = RunShown { bars: 3, lanes: 3, images: 3, missing: 0, gone: 0 };
+    assert_eq!(runs(&mut tab), [lanes], "one connection, three streams");
+    let titles = "[...document.querySelectorAll('rect.bar')].map((bar) => bar.textContent)";
+    let titles = tab.eval(titles).to_string();
+    let connection = site.stats().records[0].connection;
+    for stream in 1..=3 {
+        let lane = format!("on connection {connection} stream {stream}: GET /flags/");
+        assert!(titles.contains(&lane), "{lane} in {titles}");
+    }
+}
