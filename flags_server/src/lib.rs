@@ -19,9 +19,10 @@
 //! * HTTP/1.1 and HTTP/2 over cleartext (h2c, prior knowledge) on the same
 //!   port, with the same pages, delays, errors, faults and records; on
 //!   HTTP/2, a cap on the streams a connection may have open and a GOAWAY
-//!   after so many ([`Config::max_streams`], [`Config::goaway_after`]).
-//! * a page at [`LIVE_PATH`] that shows those requests as they happen: the
-//!   flags landing, a lane of bars per connection, the counters.
+//!   after so many ([`Config::max_streams`], [`Config::goaway_after`]);
+//! * a page at [`LIVE_PATH`] that shows the requests as they happen: the
+//!   flags landing, a lane of bars per connection (per stream on HTTP/2),
+//!   the counters.
 //!
 //! Tests and programs start a [`Site`] in the background; the
 //! `flags_server` binary runs one in the foreground like `slow_server.py`.

@@ -4,9 +4,10 @@
 //! The book's author filmed a Finder window filling with flags as the three
 //! scripts saved them. This page is that film, live: open
 //! `http://127.0.0.1:8001/live`, run a downloader against the site, and
-//! watch the flags land, each connection's requests as growing bars, and
-//! the counters. The page is one HTML file (`live.html`, embedded in the
-//! binary, plain JavaScript and SVG, nothing fetched from elsewhere).
+//! watch the flags land, each connection's requests as growing bars (each
+//! stream's, on HTTP/2: a record's `stream`), and the counters. The page is
+//! one HTML file (`live.html`, embedded in the binary, plain JavaScript and
+//! SVG, nothing fetched from elsewhere).
 //!
 //! Routes, none of them recorded, delayed, faulted or logged (watching must
 //! not change the run, just like [`RECORDS_PATH`](crate::RECORDS_PATH)):
@@ -22,9 +23,9 @@
 //! Server-sent events, each a `data:` line holding one JSON object:
 //!
 //! ```json
-//! {"now":12.5,"records":[{"seq":7,"connection":3,"arrived":{"secs":12,"nanos":3000000},
-//!   "ended":null,"abandoned":null,"method":"GET","path":"/flags/br/br.gif","code":"BR",
-//!   "file":"flag","status":null,"fault":null}]}
+//! {"now":12.5,"records":[{"seq":7,"connection":3,"protocol":"HTTP/1.1","stream":null,
+//!   "arrived":{"secs":12,"nanos":3000000},"ended":null,"abandoned":null,"method":"GET",
+//!   "path":"/flags/br/br.gif","code":"BR","file":"flag","status":null,"fault":null}]}
 //! ```
 //!
 //! * `now`: the site's clock, in seconds since it started (the clock of the
