@@ -139,7 +139,7 @@ fn summary(timeline: &Timeline) -> TimelineSummary {
     TimelineSummary {
         run: timeline.run + 1,
         requests: timeline.bars.len(),
-        connections: timeline.lanes,
+        connections: timeline.connections,
         max_in_flight: timeline.max_in_flight(),
         span_s: round(timeline.span(), 4),
         outcomes: Outcome::ALL
