@@ -48,8 +48,7 @@ pub fn run(args: &CompareArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
     programs.warn_if_debug();
     let load = &args.workload;
     let workload = Workload::new(load, args.max_req);
-    let site =
-        SiteProcess::start(&programs.server, &SiteSettings::new(load.latency, &load.faults))?;
+    let site = SiteProcess::start(&programs.server, &SiteSettings::of(load))?;
     let lineup = programs::lineup(args.http2);
     let progress = progress::bar(planned_runs(&lineup, load.runs, args.svg.is_some()));
     let measured = measure_all(args, &lineup, &programs, &site, &workload, &progress);
@@ -88,7 +87,8 @@ fn measure_all(
         measure::repeat(runs, program, exe, site, &workload.args(), progress)
     };
     let runs = lineup.iter().copied().map(measure).collect::<Result<Vec<Runs>, _>>()?;
-    let rows: Vec<Row> = runs.iter().map(|runs| Row::new(runs, latency)).collect();
+    let row = |runs| Row::new(runs, latency).capped(args.workload.max_streams, latency);
+    let rows: Vec<Row> = runs.iter().map(row).collect();
     let timelines = runs.iter().map(Timeline::of_median_run).collect();
     let chart = match args.svg {
         Some(_) => Some(growth::measure(&args.workload, args.max_req, programs, &rows, progress)?),

@@ -14,6 +14,9 @@ pub struct Program {
     /// Given before the workload's own options.
     pub args: &'static [&'static str],
     pub model: &'static str,
+    /// Its requests are streams of one HTTP/2 connection: the site's
+    /// `--max-streams` bounds how many fly at once, as much as `-m` does.
+    pub http2: bool,
 }
 
 pub const SEQ: Program = program("flags_seq", "sequential");
@@ -25,10 +28,11 @@ pub const ASYNC_HTTP2: Program = Program {
     binary: "flags_async",
     args: &["--http2"],
     model: "HTTP/2",
+    http2: true,
 };
 
 const fn program(binary: &'static str, model: &'static str) -> Program {
-    Program { name: binary, binary, args: &[], model }
+    Program { name: binary, binary, args: &[], model, http2: false }
 }
 
 /// In the order of the table: sequential first, the baseline of the

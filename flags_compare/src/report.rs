@@ -61,6 +61,18 @@ impl Row {
         }
     }
 
+    /// The row of a program whose requests are HTTP/2 streams on a site
+    /// that allows `max_streams` of them at once: no more fly at once than
+    /// that, whatever `-m` says, and the ideal counts the site's rounds.
+    /// Other programs' rows are as they were.
+    pub fn capped(self, max_streams: u32, latency: f64) -> Row {
+        if !self.program.http2 {
+            return self;
+        }
+        let concurrency = self.concurrency.min(max_streams as usize);
+        Row { concurrency, ideal: ideal(self.flags, concurrency, latency), ..self }
+    }
+
     /// How many times faster than `baseline` seconds.
     pub fn speedup(&self, baseline: f64) -> f64 {
         baseline / self.median
@@ -186,7 +198,7 @@ mod tests {
     use flags_common::RunReport;
 
     use crate::measure::Sample;
-    use crate::programs::{ASYNC, SEQ};
+    use crate::programs::{ASYNC, ASYNC_HTTP2, SEQ};
 
     fn runs(program: Program, secs: &[f64], concur_req: usize) -> Runs {
         let report = RunReport { flags: 20, concur_req, downloaded: 20, ..RunReport::default() };
@@ -197,6 +209,15 @@ mod tests {
             records: Vec::new(),
         };
         Runs { program, samples: secs.iter().map(sample).collect() }
+    }
+
+    #[test]
+    fn a_site_that_allows_fewer_streams_makes_rounds_of_its_own() {
+        let http2 = Row::new(&runs(ASYNC_HTTP2, &[0.4], 20), 0.05).capped(6, 0.05);
+        assert_eq!(http2.concurrency, 6);
+        assert!((http2.ideal - 4.0 * 0.05).abs() < 1e-9, "ceil(20 / 6) rounds");
+        let http1 = Row::new(&runs(ASYNC, &[0.2], 20), 0.05).capped(6, 0.05);
+        assert_eq!(http1.concurrency, 20, "HTTP/1.1: a connection each, no stream cap");
     }
 
     #[test]

@@ -46,8 +46,7 @@ pub fn run(args: &SweepArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
     let programs = Programs::find(bin_dir)?;
     programs.warn_if_debug();
     let load = &args.workload;
-    let site =
-        SiteProcess::start(&programs.server, &SiteSettings::new(load.latency, &load.faults))?;
+    let site = SiteProcess::start(&programs.server, &SiteSettings::of(load))?;
     let mut lineup = vec![THREADPOOL, ASYNC];
     lineup.extend(args.http2.then_some(ASYNC_HTTP2));
     let runs_each = u64::from(load.runs) * lineup.len() as u64;
@@ -57,7 +56,8 @@ pub fn run(args: &SweepArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
         let measure = |program| {
             let exe = programs.exe(program);
             let runs = measure::repeat(load.runs, program, exe, &site, &program_args, &progress)?;
-            Ok((Row::new(&runs, load.latency), Timeline::of_median_run(&runs)))
+            let row = Row::new(&runs, load.latency).capped(load.max_streams, load.latency);
+            Ok((row, Timeline::of_median_run(&runs)))
         };
         let runs = lineup.iter().copied().map(measure).collect::<Result<_, Failure>>();
         runs.map(|runs| (max_req, runs))
