@@ -16,7 +16,8 @@ Sites (-s): SIMULATED (default) is built in, with the 0.36 s a request that the
 book measured on the internet; LOCAL is built in with no added latency; DELAY
 (0.5-5 s a request) and ERROR (DELAY plus 25% of answers 418) mirror the book's
 slow_server.py; REMOTE is the book's https://www.fluentpython.com/data/flags.
-Or give a base URL such as http://127.0.0.1:8001/flags (see flags_server).
+Or give a base URL such as http://127.0.0.1:8001/flags (see flags_server), or
+just its port: -s 8001 means http://127.0.0.1:8001/flags.
 
 Exit status: 0 if no download failed (not found is not a failure), 1 if any
 did, 2 for usage errors, 128 + the signal's number when stopped by one
@@ -50,7 +51,7 @@ pub(crate) struct Args {
     #[arg(short, long = "max-req", alias = "max_req", value_name = "CONCURRENT", value_parser = at_least_one)]
     pub max_req: Option<usize>,
 
-    /// Flag site: SIMULATED, LOCAL, DELAY, ERROR, REMOTE or a base URL
+    /// Flag site: SIMULATED, LOCAL, DELAY, ERROR, REMOTE, a base URL or a port
     #[arg(short, long, value_name = "LABEL|URL", default_value = "SIMULATED", value_parser = Server::parse)]
     pub server: Server,
 

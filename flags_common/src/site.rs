@@ -18,6 +18,9 @@ pub const REMOTE_URL: &str = "https://www.fluentpython.com/data/flags";
 /// The labels, as `--help` and usage errors list them.
 const LABELS: &str = "SIMULATED, LOCAL, DELAY, ERROR, REMOTE";
 
+/// Where `-s PORT` points: a `flags_server` started by hand on this machine.
+const LOCAL_HOST: &str = "127.0.0.1";
+
 /// A site named on the command line.
 #[derive(Clone, Debug)]
 pub(crate) struct Server {
@@ -43,9 +46,15 @@ pub(crate) struct RunningSite {
 }
 
 impl Server {
-    /// Parses `-s`: a label (any case) or an `http(s)://` base URL.
+    /// Parses `-s`: a label (any case), an `http(s)://` base URL, or a bare
+    /// port number, short for `http://127.0.0.1:PORT/flags` (the flags of a
+    /// `flags_server PORT` started in another terminal).
     pub fn parse(arg: &str) -> Result<Server, String> {
         let server = |label, target| Ok(Server { label, target });
+        if arg.bytes().all(|byte| byte.is_ascii_digit()) && !arg.is_empty() {
+            let url = local_url(arg)?;
+            return server("CUSTOM", Target::Url(url, "flags_server on this machine", None));
+        }
         match arg.to_ascii_uppercase().as_str() {
             // What the book measured: 20 flags in 7.18 s, ~0.36 s a request.
             "SIMULATED" => server(
@@ -91,12 +100,20 @@ fn slow(error_rate: f64) -> Config {
     Config { delay, error_rate, ..Config::default() }
 }
 
+/// `8001` -> `http://127.0.0.1:8001/flags`; a port from 1 to 65535.
+fn local_url(port: &str) -> Result<String, String> {
+    match port.parse::<u16>() {
+        Ok(port) if port > 0 => Ok(format!("http://{LOCAL_HOST}:{port}/flags")),
+        _ => Err("a port must be from 1 to 65535".to_string()),
+    }
+}
+
 /// Accepts an `http://` or `https://` URL with a host, and a port from 1 to
 /// 65535 if it has one; drops a trailing `/`. A `?query` or `#fragment`
 /// would end up in the middle of every flag's URL, so it is refused. A user
 /// and password are taken out, to be sent but never printed.
 fn parse_url(arg: &str) -> Result<(String, Option<Credentials>), String> {
-    let usage = || format!("must be one of {LABELS} or an http(s):// URL");
+    let usage = || format!("must be one of {LABELS}, a port or an http(s):// URL");
     let bad_port = || "the port of a URL must be from 1 to 65535".to_string();
     let mut url = Url::parse(arg).map_err(|err| match err {
         url::ParseError::InvalidPort => bad_port(),
@@ -123,6 +140,20 @@ mod tests {
     fn labels_in_any_case() {
         assert_eq!(Server::parse("error").map(|s| s.label), Ok("ERROR"));
         assert!(Server::parse("remote").is_ok_and(|s| s.is_remote()));
+    }
+
+    #[test]
+    fn a_bare_port_is_a_local_flags_server() {
+        let url = |arg| Server::parse(arg).map(|s| s.start(|_| {}).map(|r| r.url));
+        let local = url("8001");
+        assert_eq!(local.ok().and_then(Result::ok).as_deref(), Some("http://127.0.0.1:8001/flags"));
+        assert!(Server::parse("8001").is_ok_and(|s| s.label == "CUSTOM" && !s.is_remote()));
+        for bad in ["0", "65536", "99999999999999999999"] {
+            assert_eq!(
+                Server::parse(bad).map(|s| s.label),
+                Err("a port must be from 1 to 65535".into())
+            );
+        }
     }
 
     #[test]

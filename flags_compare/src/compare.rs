@@ -13,7 +13,7 @@ use crate::chart::{self, Series};
 use crate::failure::Failure;
 use crate::json::{self, ProgramResult, WorkloadJson};
 use crate::measure::{self, Runs};
-use crate::programs::{self, Programs};
+use crate::programs::{self, Program, Programs};
 use crate::report::{self, Row};
 use crate::site::{SiteProcess, SiteSettings};
 use crate::timeline::{self, Timeline};
@@ -28,6 +28,9 @@ pub struct CompareArgs {
     /// Maximum concurrent requests, passed to each program [default: each program's own]
     #[arg(short, long = "max-req", value_name = "CONCURRENT", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_req: Option<u32>,
+    /// Also run flags_async --http2: one HTTP/2 connection, a stream per request
+    #[arg(long)]
+    pub http2: bool,
     /// Print the figures as one JSON object instead of tables
     #[arg(long)]
     pub json: bool,
@@ -45,10 +48,10 @@ pub fn run(args: &CompareArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
     programs.warn_if_debug();
     let load = &args.workload;
     let workload = Workload::new(load, args.max_req);
-    let site =
-        SiteProcess::start(&programs.server, &SiteSettings::new(load.latency, &load.faults))?;
-    let progress = progress::bar(planned_runs(load.runs, args.svg.is_some()));
-    let measured = measure_all(args, &programs, &site, &workload, &progress);
+    let site = SiteProcess::start(&programs.server, &SiteSettings::of(load))?;
+    let lineup = programs::lineup(args.http2);
+    let progress = progress::bar(planned_runs(&lineup, load.runs, args.svg.is_some()));
+    let measured = measure_all(args, &lineup, &programs, &site, &workload, &progress);
     progress.finish_and_clear();
     let Measured { rows, timelines, chart } = measured?;
     if let Some(path) = &args.timeline {
@@ -75,16 +78,17 @@ struct Measured {
 
 /// The table's runs of each program, then the chart's points if asked.
 fn measure_all(
-    args: &CompareArgs, programs: &Programs, site: &SiteProcess, workload: &Workload,
-    progress: &indicatif::ProgressBar,
+    args: &CompareArgs, lineup: &[Program], programs: &Programs, site: &SiteProcess,
+    workload: &Workload, progress: &indicatif::ProgressBar,
 ) -> Result<Measured, Failure> {
     let (runs, latency) = (args.workload.runs, args.workload.latency);
     let measure = |program| {
         let exe = programs.exe(program);
         measure::repeat(runs, program, exe, site, &workload.args(), progress)
     };
-    let runs = programs::PROGRAMS.into_iter().map(measure).collect::<Result<Vec<Runs>, _>>()?;
-    let rows: Vec<Row> = runs.iter().map(|runs| Row::new(runs, latency)).collect();
+    let runs = lineup.iter().copied().map(measure).collect::<Result<Vec<Runs>, _>>()?;
+    let row = |runs| Row::new(runs, latency).capped(args.workload.max_streams, latency);
+    let rows: Vec<Row> = runs.iter().map(row).collect();
     let timelines = runs.iter().map(Timeline::of_median_run).collect();
     let chart = match args.svg {
         Some(_) => Some(growth::measure(&args.workload, args.max_req, programs, &rows, progress)?),
@@ -93,8 +97,8 @@ fn measure_all(
     Ok(Measured { rows, timelines, chart })
 }
 
-fn planned_runs(runs: u32, chart: bool) -> u64 {
-    let per_workload = u64::from(runs) * programs::PROGRAMS.len() as u64;
+fn planned_runs(lineup: &[Program], runs: u32, chart: bool) -> u64 {
+    let per_workload = u64::from(runs) * lineup.len() as u64;
     // The chart measures three more workloads: 20, 194 and 676 flags.
     per_workload * if chart { 4 } else { 1 }
 }
@@ -134,7 +138,8 @@ fn text(args: &CompareArgs, rows: &[Row], timelines: &[Timeline]) -> String {
 #[derive(Serialize)]
 pub struct Comparison {
     pub workload: WorkloadJson,
-    /// One per program: flags_seq, flags_threadpool, flags_async.
+    /// One per program: flags_seq, flags_threadpool, flags_async, and with
+    /// `--http2` flags_async --http2.
     pub results: Vec<ProgramResult>,
     /// With `--svg`: each program at 20, 194 and 676 flags; else empty.
     pub chart: Vec<ChartPoint>,

@@ -63,13 +63,16 @@ impl Chart<'_> {
         let ideal = report::ideal(flags, concurrency, args.latency);
         let scaled = ideal > MAX_POINT_SECS;
         let latency = if scaled { args.latency * QUICK_POINT_SECS / ideal } else { args.latency };
-        let site = SiteProcess::start(&programs.server, &SiteSettings::new(latency, &args.faults))?;
+        let site = SiteProcess::start(
+            &programs.server,
+            &SiteSettings { latency, ..SiteSettings::of(args) },
+        )?;
         let mut program_args: Vec<String> = size_arg.map(str::to_string).into_iter().collect();
         program_args.extend(self.options.iter().cloned());
         let program = table_row.program;
         let exe = programs.exe(program);
         let runs = measure::repeat(args.runs, program, exe, &site, &program_args, self.progress)?;
-        let row = Row::new(&runs, latency);
+        let row = Row::new(&runs, latency).capped(args.max_streams, latency);
         // Scaled back: each round of requests waits `args.latency`, not `latency`.
         let ideal = report::ideal(flags, row.concurrency, args.latency);
         let secs = row.median + (ideal - row.ideal);

@@ -9,7 +9,7 @@
 //!
 //! ```json
 //! {"workload": {"flags": 20, "latency_s": 0.36, "runs": 3, "program_args": [],
-//!               "faults": [], "timeout_s": null},
+//!               "faults": [], "timeout_s": null, "max_streams": 1000},
 //!  "results": [{"program": "flags_seq", "model": "sequential", "concurrency": 1,
 //!               "median_s": 7.2435, "min_s": 7.2201, "max_s": 7.2688,
 //!               "speedup": 1.0, "ideal_s": 7.2, "ratio": 1.006,
@@ -45,15 +45,18 @@ pub struct WorkloadJson {
     pub faults: Vec<String>,
     /// The programs' `--timeout`; `null` for their default, 6.1 s.
     pub timeout_s: Option<f64>,
+    /// The HTTP/2 streams the site allowed open at once on a connection.
+    pub max_streams: u32,
 }
 
 /// A program's runs on the workload: the table's row, and more.
 #[derive(Serialize)]
 pub struct ProgramResult {
     pub program: &'static str,
-    /// `sequential`, `threads` or `async`.
+    /// `sequential`, `threads`, `async` or `HTTP/2` (flags_async --http2).
     pub model: &'static str,
-    /// The requests it had in flight at once, as it reported.
+    /// The requests it had in flight at once, as it reported (over HTTP/2,
+    /// no more than the site's streams at once).
     pub concurrency: usize,
     /// Wall time from start to exit: the median of the runs, and the range.
     pub median_s: f64,
@@ -105,6 +108,7 @@ pub fn workload(args: &WorkloadArgs, workload: &Workload, row: Option<&Row>) -> 
         program_args: workload.args(),
         faults: args.faults.clone(),
         timeout_s: args.timeout,
+        max_streams: args.max_streams,
     }
 }
 
@@ -139,7 +143,7 @@ fn summary(timeline: &Timeline) -> TimelineSummary {
     TimelineSummary {
         run: timeline.run + 1,
         requests: timeline.bars.len(),
-        connections: timeline.lanes,
+        connections: timeline.connections,
         max_in_flight: timeline.max_in_flight(),
         span_s: round(timeline.span(), 4),
         outcomes: Outcome::ALL

@@ -48,13 +48,16 @@ impl Runs {
     }
 }
 
-/// Runs `program` `runs` times on the workload, one run after another.
+/// Runs `program` `runs` times on the workload (`args`, which follow the
+/// program's own), one run after another.
 pub fn repeat(
     runs: u32, program: Program, exe: &Path, site: &SiteProcess, args: &[String],
     progress: &ProgressBar,
 ) -> Result<Runs, Failure> {
-    progress.set_message(format!("{} {}", program.name, args.join(" ")));
-    let run = |_| run_once(exe, site, args).inspect(|_| progress.inc(1));
+    let args: Vec<String> =
+        program.args.iter().map(|arg| arg.to_string()).chain(args.to_vec()).collect();
+    progress.set_message(format!("{} {}", program.binary, args.join(" ")));
+    let run = |_| run_once(exe, site, &args).inspect(|_| progress.inc(1));
     let samples = (0..runs).map(run).collect::<Result<_, _>>()?;
     Ok(Runs { program, samples })
 }

@@ -5,18 +5,43 @@ use std::path::{Path, PathBuf};
 
 use flags_server::console::warn;
 
-/// One of the programs compared.
+/// One of the programs compared: a binary, and the options it always gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Program {
+    /// As the tables, the timelines and the JSON name it: its command line.
     pub name: &'static str,
+    pub binary: &'static str,
+    /// Given before the workload's own options.
+    pub args: &'static [&'static str],
     pub model: &'static str,
+    /// Its requests are streams of one HTTP/2 connection: the site's
+    /// `--max-streams` bounds how many fly at once, as much as `-m` does.
+    pub http2: bool,
 }
 
-pub const SEQ: Program = Program { name: "flags_seq", model: "sequential" };
-pub const THREADPOOL: Program = Program { name: "flags_threadpool", model: "threads" };
-pub const ASYNC: Program = Program { name: "flags_async", model: "async" };
-/// In the order of the table: sequential first, the baseline of the speedups.
-pub const PROGRAMS: [Program; 3] = [SEQ, THREADPOOL, ASYNC];
+pub const SEQ: Program = program("flags_seq", "sequential");
+pub const THREADPOOL: Program = program("flags_threadpool", "threads");
+pub const ASYNC: Program = program("flags_async", "async");
+/// flags_async over HTTP/2: one connection, a stream per request in flight.
+pub const ASYNC_HTTP2: Program = Program {
+    name: "flags_async --http2",
+    binary: "flags_async",
+    args: &["--http2"],
+    model: "HTTP/2",
+    http2: true,
+};
+
+const fn program(binary: &'static str, model: &'static str) -> Program {
+    Program { name: binary, binary, args: &[], model, http2: false }
+}
+
+/// In the order of the table: sequential first, the baseline of the
+/// speedups; with `--http2`, flags_async over HTTP/2 last.
+pub fn lineup(http2: bool) -> Vec<Program> {
+    let mut programs = vec![SEQ, THREADPOOL, ASYNC];
+    programs.extend(http2.then_some(ASYNC_HTTP2));
+    programs
+}
 
 /// The binaries of the three programs and of the site, all in one folder.
 pub struct Programs {
@@ -39,8 +64,9 @@ impl Programs {
 
     /// The binary of `program`.
     pub fn exe(&self, program: Program) -> &Path {
-        let index = PROGRAMS.iter().position(|p| *p == program).unwrap_or_default();
-        &self.exes[index]
+        let binaries = [SEQ.binary, THREADPOOL.binary, ASYNC.binary];
+        let index = binaries.iter().position(|&binary| binary == program.binary);
+        &self.exes[index.unwrap_or_default()]
     }
 
     /// One line on stderr when these are debug builds: their times are

@@ -61,6 +61,18 @@ impl Row {
         }
     }
 
+    /// The row of a program whose requests are HTTP/2 streams on a site
+    /// that allows `max_streams` of them at once: no more fly at once than
+    /// that, whatever `-m` says, and the ideal counts the site's rounds.
+    /// Other programs' rows are as they were.
+    pub fn capped(self, max_streams: u32, latency: f64) -> Row {
+        if !self.program.http2 {
+            return self;
+        }
+        let concurrency = self.concurrency.min(max_streams as usize);
+        Row { concurrency, ideal: ideal(self.flags, concurrency, latency), ..self }
+    }
+
     /// How many times faster than `baseline` seconds.
     pub fn speedup(&self, baseline: f64) -> f64 {
         baseline / self.median
@@ -96,12 +108,14 @@ pub fn memory(bytes: Option<u64>) -> String {
     bytes.map_or("unknown".to_string(), |bytes| format!("{:.1} MiB", mib(bytes)))
 }
 
-/// The comparison table, 80 columns wide; speedups are over the first row
-/// (sequential). "at once" is the concurrency each program reported.
+/// The comparison table, 80 columns wide (83 with `flags_async --http2`);
+/// speedups are over the first row (sequential). "at once" is the
+/// concurrency each program reported.
 pub fn table(rows: &[Row]) -> String {
     let baseline = rows.first().map_or(f64::NAN, |row| row.median);
+    let name = name_width(rows) - 1;
     let mut text = format!(
-        "{:<16} {:>7}  {:<21} {:>7} {:>8} {:>5} {:>9}\n",
+        "{:<name$} {:>7}  {:<21} {:>7} {:>8} {:>5} {:>9}\n",
         "program", "at once", "median time (min-max)", "speedup", "ideal", "ratio", "memory"
     );
     for row in rows {
@@ -111,7 +125,7 @@ pub fn table(rows: &[Row]) -> String {
         let memory = memory(row.peak_rss_bytes);
         let _ = writeln!(
             text,
-            "{:<16} {:>7}  {:<21} {:>6.1}x {:>6.2} s {:>5} {:>9}",
+            "{:<name$} {:>7}  {:<21} {:>6.1}x {:>6.2} s {:>5} {:>9}",
             row.program.name,
             row.concurrency,
             time,
@@ -131,14 +145,15 @@ pub fn outcomes(rows: &[Row]) -> String {
     if rows.iter().all(|row| row.downloaded == row.flags) {
         return text;
     }
+    let name = name_width(rows);
     for row in rows {
         let _ = writeln!(
             text,
-            "{:<17} {} downloaded, {} not found, {} errors",
+            "{:<name$} {} downloaded, {} not found, {} errors",
             row.program.name, row.downloaded, row.not_found, row.errors
         );
         for (reason, count) in &row.error_reasons {
-            let _ = writeln!(text, "{:<17} {count:>3} x {}", "", shorten(reason, 56));
+            let _ = writeln!(text, "{:<name$} {count:>3} x {}", "", shorten(reason, 56));
         }
     }
     text + "\n"
@@ -156,12 +171,18 @@ fn shorten(text: &str, most: usize) -> String {
 /// Horizontal bars, the longest 50 characters wide, eighths of a block precise.
 pub fn bars(rows: &[Row]) -> String {
     let longest = rows.iter().map(|row| row.median).fold(0.0, f64::max);
+    let name = name_width(rows);
     let mut text = String::new();
     for row in rows {
         let eighths = (row.median / longest * 400.0).round() as usize;
-        let _ = writeln!(text, "{:<17} {} {:.2} s", row.program.name, bar(eighths), row.median);
+        let _ = writeln!(text, "{:<name$} {} {:.2} s", row.program.name, bar(eighths), row.median);
     }
     text
+}
+
+/// The column the programs' names take: 17, or one more than the longest.
+fn name_width(rows: &[Row]) -> usize {
+    rows.iter().map(|row| row.program.name.len() + 1).fold(17, usize::max)
 }
 
 fn bar(eighths: usize) -> String {
@@ -177,7 +198,7 @@ mod tests {
     use flags_common::RunReport;
 
     use crate::measure::Sample;
-    use crate::programs::{ASYNC, SEQ};
+    use crate::programs::{ASYNC, ASYNC_HTTP2, SEQ};
 
     fn runs(program: Program, secs: &[f64], concur_req: usize) -> Runs {
         let report = RunReport { flags: 20, concur_req, downloaded: 20, ..RunReport::default() };
@@ -188,6 +209,15 @@ mod tests {
             records: Vec::new(),
         };
         Runs { program, samples: secs.iter().map(sample).collect() }
+    }
+
+    #[test]
+    fn a_site_that_allows_fewer_streams_makes_rounds_of_its_own() {
+        let http2 = Row::new(&runs(ASYNC_HTTP2, &[0.4], 20), 0.05).capped(6, 0.05);
+        assert_eq!(http2.concurrency, 6);
+        assert!((http2.ideal - 4.0 * 0.05).abs() < 1e-9, "ceil(20 / 6) rounds");
+        let http1 = Row::new(&runs(ASYNC, &[0.2], 20), 0.05).capped(6, 0.05);
+        assert_eq!(http1.concurrency, 20, "HTTP/1.1: a connection each, no stream cap");
     }
 
     #[test]

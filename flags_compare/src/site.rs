@@ -19,6 +19,7 @@ use flags_server::{Record, SiteUrls};
 use crate::failure::{Failure, first_line};
 use crate::interrupt;
 use crate::records::RecordsClient;
+use crate::workload::WorkloadArgs;
 
 /// How the site behaves: `flags_server`'s options.
 pub struct SiteSettings {
@@ -26,12 +27,20 @@ pub struct SiteSettings {
     pub latency: f64,
     /// `--fault` arguments, as the user gave them.
     pub faults: Vec<String>,
+    /// HTTP/2 streams open at once on a connection: `--max-streams`.
+    pub max_streams: u32,
 }
 
 impl SiteSettings {
-    /// These faults, at this latency.
-    pub fn new(latency: f64, faults: &[String]) -> SiteSettings {
-        SiteSettings { latency, faults: faults.to_vec() }
+    /// The site a workload asks for.
+    pub fn of(load: &WorkloadArgs) -> SiteSettings {
+        let (latency, faults) = (load.latency, load.faults.clone());
+        SiteSettings { latency, faults, max_streams: load.max_streams }
+    }
+
+    /// A site as it comes, at this latency.
+    pub fn plain(latency: f64) -> SiteSettings {
+        SiteSettings { latency, faults: vec![], max_streams: flags_server::DEFAULT_MAX_STREAMS }
     }
 
     fn args(&self) -> Vec<String> {
@@ -40,6 +49,7 @@ impl SiteSettings {
         let mut args: Vec<String> =
             ["--port", "0", "--json", "--quiet", "--delay", &delay].map(str::to_string).into();
         args.extend(self.faults.iter().flat_map(|fault| ["--fault".to_string(), fault.clone()]));
+        args.extend(["--max-streams".to_string(), self.max_streams.to_string()]);
         args
     }
 }

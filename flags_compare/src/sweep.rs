@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::failure::Failure;
 use crate::json::{self, ProgramResult, WorkloadJson};
-use crate::programs::{ASYNC, Programs, THREADPOOL};
+use crate::programs::{ASYNC, ASYNC_HTTP2, Programs, THREADPOOL};
 use crate::report::{Row, memory};
 use crate::site::{SiteProcess, SiteSettings};
 use crate::timeline::Timeline;
@@ -29,6 +29,9 @@ pub struct SweepArgs {
     pub max_reqs: Vec<u32>,
     #[command(flatten)]
     pub workload: WorkloadArgs,
+    /// Also run flags_async --http2 at each -m: one connection, -m streams
+    #[arg(long)]
+    pub http2: bool,
     /// Print the figures as one JSON object instead of a table
     #[arg(long)]
     pub json: bool,
@@ -43,17 +46,20 @@ pub fn run(args: &SweepArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
     let programs = Programs::find(bin_dir)?;
     programs.warn_if_debug();
     let load = &args.workload;
-    let site =
-        SiteProcess::start(&programs.server, &SiteSettings::new(load.latency, &load.faults))?;
-    let progress = progress::bar(args.max_reqs.len() as u64 * 2 * u64::from(load.runs));
+    let site = SiteProcess::start(&programs.server, &SiteSettings::of(load))?;
+    let mut lineup = vec![THREADPOOL, ASYNC];
+    lineup.extend(args.http2.then_some(ASYNC_HTTP2));
+    let runs_each = u64::from(load.runs) * lineup.len() as u64;
+    let progress = progress::bar(args.max_reqs.len() as u64 * runs_each);
     let steps = args.max_reqs.iter().map(|&max_req| {
         let program_args = Workload::new(load, Some(max_req)).args();
         let measure = |program| {
             let exe = programs.exe(program);
             let runs = measure::repeat(load.runs, program, exe, &site, &program_args, &progress)?;
-            Ok((Row::new(&runs, load.latency), Timeline::of_median_run(&runs)))
+            let row = Row::new(&runs, load.latency).capped(load.max_streams, load.latency);
+            Ok((row, Timeline::of_median_run(&runs)))
         };
-        let runs = [THREADPOOL, ASYNC].into_iter().map(measure).collect::<Result<_, Failure>>();
+        let runs = lineup.iter().copied().map(measure).collect::<Result<_, Failure>>();
         runs.map(|runs| (max_req, runs))
     });
     let steps = steps.collect::<Result<Vec<Step>, _>>();
@@ -67,28 +73,30 @@ pub fn run(args: &SweepArgs, bin_dir: Option<&Path>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// One line per `-m`: the thread pool's time and memory, then the async
-/// program's, then the ideal they share.
+/// One line per `-m`: each program's time and memory (the thread pool's,
+/// the async program's, and with `--http2` its HTTP/2 run's), then the
+/// ideal they share.
 fn table(load: &WorkloadArgs, steps: &[Step]) -> String {
-    let rows = || steps.iter().flat_map(|(_, runs)| runs.iter().map(|(row, _)| row));
-    let flags = rows().next().map_or(0, |row| row.flags);
+    let first = steps.first().map(|(_, runs)| &runs[..]).unwrap_or_default();
+    let flags = first.first().map_or(0, |(row, _)| row.flags);
     let mut text = format!(
-        "{flags} flags, {} s a request, {} run(s) each: threads and async at each -m\n\n\
-         {:>6}  {:>14} {:>10}  {:>14} {:>10}  {:>9}\n",
-        load.latency, load.runs, "-m", "threads: time", "memory", "async: time", "memory", "ideal"
+        "{flags} flags, {} s a request, {} run(s) each: {} at each -m\n\n{:>6}",
+        load.latency,
+        load.runs,
+        first.iter().map(|(row, _)| row.program.model).collect::<Vec<_>>().join(", "),
+        "-m"
     );
+    for (row, _) in first {
+        let _ = write!(text, "  {:>14} {:>10}", format!("{}: time", row.program.model), "memory");
+    }
+    let _ = writeln!(text, "  {:>9}", "ideal");
     for (max_req, runs) in steps {
-        if let [(threads, _), (coroutines, _)] = &runs[..] {
-            let _ = writeln!(
-                text,
-                "{max_req:>6}  {:>12.2} s {:>10}  {:>12.2} s {:>10}  {:>7.2} s",
-                threads.median,
-                memory(threads.peak_rss_bytes),
-                coroutines.median,
-                memory(coroutines.peak_rss_bytes),
-                threads.ideal
-            );
+        let _ = write!(text, "{max_req:>6}");
+        for (row, _) in runs {
+            let _ = write!(text, "  {:>12.2} s {:>10}", row.median, memory(row.peak_rss_bytes));
         }
+        let ideal = runs.first().map_or(0.0, |(row, _)| row.ideal);
+        let _ = writeln!(text, "  {ideal:>7.2} s");
     }
     text
 }
@@ -112,7 +120,8 @@ pub struct Sweep {
 #[derive(Serialize)]
 pub struct SweepStep {
     pub max_req: u32,
-    /// The thread pool's, then the async program's.
+    /// The thread pool's, then the async program's (and with `--http2`,
+    /// flags_async --http2's).
     pub results: Vec<ProgramResult>,
 }
 

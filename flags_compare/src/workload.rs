@@ -32,6 +32,10 @@ pub struct WorkloadArgs {
     /// redirect or an HTTP status
     #[arg(long = "fault", value_name = "CC=KIND", value_parser = fault)]
     pub faults: Vec<String>,
+    /// HTTP/2 streams the site allows open at once on a connection, as
+    /// `flags_server --max-streams` (100 makes the site's own waves)
+    #[arg(long, value_name = "N", default_value_t = flags_server::DEFAULT_MAX_STREAMS, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams: u32,
     /// Runs of each program; the median counts
     #[arg(long, value_name = "N", default_value = "3", value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: u32,

@@ -5,6 +5,11 @@
 //! error at the end". Sending a piece is cheap: `Bytes` is a reference to
 //! static memory, so nothing is copied and nothing big is ever allocated.
 //!
+//! One body is different: the live page's event stream, which waits for
+//! the site's records to change and never knows its length. It is still a
+//! `Pieces`, [fed](Pieces::fed) by a [`Feed`], so that the site keeps one
+//! body type (and hyper one service type).
+//!
 //! A body also knows when its answer is complete: the moment it hands hyper
 //! its last frame, it calls the function given to [`Pieces::on_end`]. That
 //! is when the request's record gets its end time.
@@ -18,6 +23,12 @@ use hyper::body::{Body, Bytes, Frame, SizeHint};
 /// What a body calls once its last frame is out.
 type OnEnd = Box<dyn FnOnce() + Send>;
 
+/// Pieces that come when they are ready, until `None`. Dropping the body
+/// (hyper does when the client has gone) drops the feed.
+pub(crate) trait Feed: Send {
+    fn poll_piece(&mut self, context: &mut Context<'_>) -> Poll<Option<Bytes>>;
+}
+
 /// `piece`, `left` more times, then the end, or an error if `then_fail`.
 pub(crate) struct Pieces {
     piece: Bytes,
@@ -26,6 +37,8 @@ pub(crate) struct Pieces {
     /// Whether we have paused before failing (see `poll_frame`).
     paused: bool,
     on_end: Option<OnEnd>,
+    /// Where the pieces come from instead, for a body of unknown length.
+    feed: Option<Box<dyn Feed>>,
 }
 
 impl Pieces {
@@ -36,7 +49,12 @@ impl Pieces {
 
     /// `piece` sent `times` times in a row.
     pub(crate) fn repeated(piece: Bytes, times: u64) -> Pieces {
-        Pieces { piece, left: times, then_fail: false, paused: false, on_end: None }
+        Pieces { piece, left: times, then_fail: false, paused: false, on_end: None, feed: None }
+    }
+
+    /// Whatever `feed` hands over, piece by piece, until it says the end.
+    pub(crate) fn fed(feed: impl Feed + 'static) -> Pieces {
+        Pieces { feed: Some(Box::new(feed)), ..Pieces::repeated(Bytes::new(), 0) }
     }
 
     /// `start`, then an error: hyper reacts by dropping the connection, so
@@ -59,7 +77,7 @@ impl Pieces {
 
     /// Whether there is nothing to send at all (hyper then never asks).
     pub(crate) fn is_empty(&self) -> bool {
-        self.len() == 0 && !self.then_fail
+        self.len() == 0 && !self.then_fail && self.feed.is_none()
     }
 
     fn next_frame(&mut self) -> Option<io::Result<Frame<Bytes>>> {
@@ -92,6 +110,9 @@ impl Body for Pieces {
         self: Pin<&mut Self>, context: &mut Context<'_>,
     ) -> Poll<Option<io::Result<Frame<Bytes>>>> {
         let this = self.get_mut();
+        if let Some(feed) = &mut this.feed {
+            return feed.poll_piece(context).map(|piece| piece.map(|piece| Ok(Frame::data(piece))));
+        }
         if this.left == 0 && this.then_fail && !this.paused {
             // Before failing, pause once (asking to be polled again at
             // once): hyper then flushes the head and the bytes so far, so the
@@ -109,6 +130,9 @@ impl Body for Pieces {
     }
 
     fn size_hint(&self) -> SizeHint {
+        if self.feed.is_some() {
+            return SizeHint::new(); // unknown: hyper sends it chunked
+        }
         if !self.then_fail {
             return SizeHint::with_exact(self.len());
         }

@@ -5,7 +5,8 @@
 //! 1. An HTTP/2 stream that came after the connection's GOAWAY limit is
 //!    refused unprocessed (RST_STREAM REFUSED_STREAM): not recorded, and
 //!    safe for its client to send again on a new connection.
-//! 2. `/_records` is answered at once, and leaves no trace.
+//! 2. `/_records` and the live page (`/live...`) are answered at once, and
+//!    leave no trace.
 //! 3. Every other request is recorded on arrival, with its protocol,
 //!    connection and stream.
 //! 4. Methods other than GET and HEAD get 405; HEAD and browsing
@@ -37,7 +38,7 @@ use crate::records::{FileKind, Protocol, Record};
 use crate::records_endpoint::{self, RECORDS_PATH};
 use crate::static_site::Page;
 use crate::stats::{Recorder, Ticket};
-use crate::{log, reply};
+use crate::{live, log, reply};
 
 /// A response, or the reason to reset the HTTP/2 stream instead.
 type Answer = Result<Response<Pieces>, h2::Error>;
@@ -63,6 +64,9 @@ impl Handler {
         }
         if request.uri().path() == RECORDS_PATH {
             return Ok(records_endpoint::answer(&self.recorder, &request));
+        }
+        if let Some(response) = live::answer(&self.recorder, &request) {
+            return Ok(response);
         }
         let mut exchange = self.arrive(&request, stream);
         let response = self.respond(&request, &mut exchange).await?;

@@ -19,7 +19,10 @@
 //! * HTTP/1.1 and HTTP/2 over cleartext (h2c, prior knowledge) on the same
 //!   port, with the same pages, delays, errors, faults and records; on
 //!   HTTP/2, a cap on the streams a connection may have open and a GOAWAY
-//!   after so many ([`Config::max_streams`], [`Config::goaway_after`]).
+//!   after so many ([`Config::max_streams`], [`Config::goaway_after`]);
+//! * a page at [`LIVE_PATH`] that shows the requests as they happen: the
+//!   flags landing, a lane of bars per connection (per stream on HTTP/2),
+//!   the counters.
 //!
 //! Tests and programs start a [`Site`] in the background; the
 //! `flags_server` binary runs one in the foreground like `slow_server.py`.
@@ -52,6 +55,7 @@
 //! | `body` | the one response body type, which also tells when its last byte is out |
 //! | `records` | [`Record`]: one request as the site saw it, with its protocol, connection and stream |
 //! | `records_endpoint` | `GET /_records?from=N`, which serves them as JSON |
+//! | `live` | `/live`: a page that draws the requests as they happen, fed by an event stream of the records |
 //! | `stats` | the shared [`Recorder`] behind [`Stats`] and the records |
 //! | `log` | the line the binary prints per request |
 //! | `config` | [`Config`]: delay, error rate, faults, idle timeout, HTTP/2 streams and GOAWAY, logging |
@@ -88,6 +92,7 @@ mod data;
 mod fault;
 mod handler;
 mod link;
+mod live;
 mod log;
 mod records;
 mod records_endpoint;
@@ -103,6 +108,7 @@ pub use config::{Config, DEFAULT_MAX_STREAMS};
 pub use countries::COUNTRY_CODES;
 pub use data::{flag_gif, metadata_json};
 pub use fault::{Fault, ParseFaultError, parse_fault_arg};
+pub use live::LIVE_PATH;
 pub use records::{FileKind, Protocol, Record, RecordPage};
 pub use records_endpoint::RECORDS_PATH;
 pub use server::{listen, serve};

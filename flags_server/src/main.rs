@@ -11,7 +11,9 @@
 //! task instead of a thread, and can inject faults that a status code can't
 //! show (`--fault`).
 //!
-//! Run it, then point a downloader (or a browser) at the URL it prints.
+//! Run it, then point a downloader (or a browser) at the URL it prints
+//! (`flags_seq -s 8002` is short for `-s http://127.0.0.1:8002/flags`), and
+//! open the second URL it prints to watch the requests land as they happen.
 //! Here curl asked for that URL twice (the second time following the
 //! redirect to the directory listing), then five clients each fetched a
 //! flag and then its metadata, as `flags3_asyncio` does, and Ctrl-C stopped
@@ -22,6 +24,7 @@
 //! ```text
 //! $ cargo run -q -p flags_server -- 8002 --delay 0.5,2 --error-rate 0.25 --fault BR=reset --fault CN/metadata=503
 //! Serving 194 flags at http://127.0.0.1:8002/flags (delay 0.5-2 s, error rate 25%, faults BR=reset CN/metadata=503). Ctrl-C to stop.
+//! Watch live: http://127.0.0.1:8002/live
 //! 127.0.0.1:39956 #1 GET /flags 0.00 s -> 301 Moved Permanently
 //! 127.0.0.1:39968 #2 GET /flags 0.00 s -> 301 Moved Permanently
 //! 127.0.0.1:39968 #2 GET /flags/ 0.00 s -> 200 OK
@@ -90,7 +93,7 @@ use clap::Parser;
 use flags_server::console::{say, warn};
 use flags_server::signals::{self, Stop};
 use flags_server::{COUNTRY_CODES, Config, DEFAULT_MAX_STREAMS, Fault, FileKind, Recorder};
-use flags_server::{SiteUrls, Stats};
+use flags_server::{LIVE_PATH, SiteUrls, Stats};
 use flags_server::{listen, parse_fault_arg, serve};
 use serde::Serialize;
 use tokio::sync::mpsc::{self, UnboundedReceiver};
@@ -240,7 +243,9 @@ impl Args {
     }
 }
 
-/// "Serving 194 flags at http://... (delay 0.5-5 s, error rate 25%). Ctrl-C to stop."
+/// "Serving 194 flags at http://... (delay 0.5-5 s, error rate 25%). Ctrl-C to stop.",
+/// then where to watch: "Watch live: http://127.0.0.1:8001/live". The first
+/// line stays as it was for whoever reads it.
 fn banner(addr: &SocketAddr, config: &Config) -> String {
     let (low, high) = (config.delay.start(), config.delay.end());
     let delay = if low == high {
@@ -268,7 +273,9 @@ fn banner(addr: &SocketAddr, config: &Config) -> String {
     }
     let count = COUNTRY_CODES.len();
     let url = SiteUrls::of(*addr).url;
-    format!("Serving {count} flags at {url} ({settings}). Ctrl-C to stop.")
+    format!(
+        "Serving {count} flags at {url} ({settings}). Ctrl-C to stop.\nWatch live: http://{addr}{LIVE_PATH}"
+    )
 }
 
 /// What `--json` says at the end.
@@ -394,7 +401,8 @@ mod tests {
         let line = ["--delay", "0.5,5", "--error-rate", "0.25", "--fault", "cn/metadata=503"];
         let config = args(&line).map(|args| args.config()).unwrap_or_default();
         let expected = "Serving 194 flags at http://127.0.0.1:8001/flags \
-                        (delay 0.5-5 s, error rate 25%, faults CN/metadata=503). Ctrl-C to stop.";
+                        (delay 0.5-5 s, error rate 25%, faults CN/metadata=503). Ctrl-C to stop.\n\
+                        Watch live: http://127.0.0.1:8001/live";
         assert_eq!(banner(&addr, &config), expected);
         assert!(config.log_requests, "the binary logs unless --quiet");
     }

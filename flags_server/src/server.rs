@@ -109,6 +109,7 @@ pub async fn serve(
         tokio::spawn(serve_connection(stream, handler, finishing.clone()));
     }
     drop(listener); // new connections are refused from now on
+    recorder.stop_watchers(); // the live page's streams would never finish
     drop(finishing);
     let _ = finish.send(());
     finish.closed().await;

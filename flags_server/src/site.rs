@@ -18,6 +18,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
 use crate::config::Config;
+use crate::live::LIVE_PATH;
 use crate::records_endpoint::RECORDS_PATH;
 use crate::server::{listen, serve};
 use crate::stats::{Recorder, Stats};
@@ -90,6 +91,16 @@ impl Site {
     /// Where the records are served: `http://127.0.0.1:PORT/_records`.
     pub fn records_url(&self) -> String {
         SiteUrls::of(self.addr).records
+    }
+
+    /// The live page: `http://127.0.0.1:PORT/live`.
+    pub fn live_url(&self) -> String {
+        format!("http://{}{LIVE_PATH}", self.addr)
+    }
+
+    /// Event streams of the live page open right now.
+    pub fn watchers(&self) -> usize {
+        self.recorder.watchers()
     }
 
     /// What the site saw so far, records included.

@@ -6,6 +6,9 @@
 //! without it (so `http://127.0.0.1:8001/flags` works in a browser), and a
 //! 404 for anything else. Paths are case-sensitive, as on the real site:
 //! `/flags/BR/BR.gif` is 404.
+//!
+//! One thing http.server would not show: the listing of `/` also links the
+//! live page (`/live`, see `live`), so that the site's root leads to both.
 
 use hyper::{Response, StatusCode};
 use include_dir::Dir;
@@ -13,6 +16,9 @@ use include_dir::Dir;
 use crate::body::Pieces;
 use crate::data::{self, Entry};
 use crate::reply;
+
+/// The live page, linked from the root listing: `live`, relative to `/`.
+const LIVE: &str = "live";
 
 /// What a path leads to.
 #[derive(Debug)]
@@ -89,10 +95,13 @@ fn content_type(name: &str) -> &'static str {
 fn listing_page(path: &str, dir: &Dir<'static>) -> String {
     // Names and path are those of our own tree (codes, `.gif`, `.json`), not
     // text from the request: they need no HTML escaping.
-    let items: String = data::listing(dir)
+    let mut items: String = data::listing(dir)
         .iter()
         .map(|name| format!("<li><a href=\"{name}\">{name}</a></li>\n"))
         .collect();
+    if path == "/" {
+        items += &format!("<li><a href=\"{LIVE}\">{LIVE}</a> (watch the requests live)</li>\n");
+    }
     let title = format!("Directory listing for {path}");
     format!(
         "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -146,6 +155,16 @@ mod tests {
         assert!(html.contains("<title>Directory listing for /flags/br/</title>"), "{html}");
         assert!(html.contains("<li><a href=\"br.gif\">br.gif</a></li>\n"), "{html}");
         assert!(html.contains("<li><a href=\"metadata.json\">metadata.json</a></li>\n"));
+    }
+
+    #[test]
+    fn the_root_leads_to_the_flags_and_the_live_page() {
+        let Page::Listing { path, dir } = Page::at("/") else { panic!("/ is a directory") };
+        let html = listing_page(&path, dir);
+        assert!(html.contains("<li><a href=\"flags/\">flags/</a></li>\n"), "{html}");
+        assert!(html.contains("<li><a href=\"live\">live</a>"), "{html}");
+        let Page::Listing { path, dir } = Page::at("/flags/") else { panic!("a directory") };
+        assert!(!listing_page(&path, dir).contains("live"), "only the root links it");
     }
 
     #[test]

@@ -9,10 +9,19 @@
 //! Counters add up forever; records don't: a long-running server keeps the
 //! most recent [`RECORD_LIMIT`] only, and their sequence numbers tell what
 //! was dropped.
+//!
+//! Watchers (the live page's event streams, see `live`) are told that the
+//! records changed, not what changed: a `watch` channel holds no queue, so a
+//! slow or vanished watcher costs nothing. Each then reads from here what it
+//! has not sent yet ([`Recorder::watch_from`]): there is one copy of the
+//! records, this one.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
 
 use crate::records::{Record, RecordPage};
 
@@ -22,7 +31,8 @@ const RECORD_LIMIT: usize = 100_000;
 /// A snapshot of what the site saw, for tests and reports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Requests received (any path but the records endpoint).
+    /// Requests received (any path but the records endpoint and the live
+    /// page's, which watch the site without changing what it records).
     pub requests: usize,
     /// The most requests being handled at once (from arrival until the
     /// head of the answer is handed to hyper).
@@ -49,6 +59,23 @@ pub struct Recorder {
     /// Time zero for the records.
     started: Instant,
     state: Mutex<State>,
+    /// Bumped after every change to the records; its value says whether the
+    /// site is stopping (then watchers end their streams).
+    changes: watch::Sender<bool>,
+    /// Event streams open now.
+    watchers: AtomicUsize,
+}
+
+/// What a watcher reads in one go: see [`Recorder::watch_from`].
+#[derive(Debug)]
+pub(crate) struct WatchRead {
+    /// The site's clock: time since it started.
+    pub(crate) now: Duration,
+    /// The records numbered `from` and up.
+    pub(crate) page: RecordPage,
+    /// The records asked for by number, as they are now; those the site no
+    /// longer keeps are left out.
+    pub(crate) again: Vec<Record>,
 }
 
 #[derive(Debug)]
@@ -64,6 +91,17 @@ struct State {
 }
 
 impl State {
+    /// The records numbered `from` and up that are still kept, `most` at most.
+    fn page(&self, from: u64, most: usize) -> RecordPage {
+        let first = self.records.front().map_or(0, |record| record.seq);
+        let skip = usize::try_from(from.saturating_sub(first)).unwrap_or(usize::MAX);
+        let start = skip.min(self.records.len());
+        let records: Vec<Record> = self.records.range(start..).take(most).cloned().collect();
+        let after_all = self.requests as u64 + 1;
+        let next = records.last().map_or(after_all, |record| record.seq + 1);
+        RecordPage { next, records }
+    }
+
     /// The record numbered `seq`. A record dropped meanwhile (only in a very
     /// busy server) stays dropped.
     fn record(&mut self, seq: u64) -> Option<&mut Record> {
@@ -91,7 +129,12 @@ impl Recorder {
             limit,
             in_flight: 0,
         };
-        Recorder { started: Instant::now(), state: Mutex::new(state) }
+        Recorder {
+            started: Instant::now(),
+            state: Mutex::new(state),
+            changes: watch::Sender::new(false),
+            watchers: AtomicUsize::new(0),
+        }
     }
 
     /// A copy of the counters and the records as they are now.
@@ -112,15 +155,45 @@ impl Recorder {
 
     /// The records numbered `from` and up that are still kept, `most` at most.
     pub(crate) fn page(&self, from: u64, most: usize) -> RecordPage {
-        self.with(|state| {
-            let first = state.records.front().map_or(0, |record| record.seq);
-            let skip = usize::try_from(from.saturating_sub(first)).unwrap_or(usize::MAX);
-            let start = skip.min(state.records.len());
-            let records: Vec<Record> = state.records.range(start..).take(most).cloned().collect();
-            let after_all = state.requests as u64 + 1;
-            let next = records.last().map_or(after_all, |record| record.seq + 1);
-            RecordPage { next, records }
+        self.with(|state| state.page(from, most))
+    }
+
+    /// For a watcher, under one lock: the clock, the records numbered `from`
+    /// and up (`most` at most), and the records numbered `again` as they are
+    /// now (those it saw in flight, to see how they ended).
+    pub(crate) fn watch_from(&self, from: u64, again: &[u64], most: usize) -> WatchRead {
+        self.with(|state| WatchRead {
+            now: self.started.elapsed(),
+            page: state.page(from, most),
+            again: again.iter().filter_map(|&seq| state.record(seq).cloned()).collect(),
         })
+    }
+
+    /// The number the next request will get.
+    pub(crate) fn next_seq(&self) -> u64 {
+        self.with(|state| state.requests as u64 + 1)
+    }
+
+    /// A receiver told of every change to the records, and that the site stops.
+    pub(crate) fn changes(&self) -> watch::Receiver<bool> {
+        self.changes.subscribe()
+    }
+
+    /// Tell the watchers the site is stopping, so that they end their streams
+    /// and a graceful stop does not wait for them.
+    pub(crate) fn stop_watchers(&self) {
+        self.changes.send_replace(true);
+    }
+
+    /// Event streams of the live page open right now.
+    pub fn watchers(&self) -> usize {
+        self.watchers.load(Ordering::SeqCst)
+    }
+
+    /// Count a watcher while the returned guard lives.
+    pub(crate) fn watcher(self: &Arc<Self>) -> WatcherCount {
+        self.watchers.fetch_add(1, Ordering::SeqCst);
+        WatcherCount(Arc::clone(self))
     }
 
     /// Count a new connection; its number, from 1.
@@ -146,6 +219,7 @@ impl Recorder {
             state.records.push_back(record);
             state.requests as u64
         });
+        self.changed();
         Ticket { recorder: Arc::clone(self), seq, ending: false }
     }
 
@@ -155,6 +229,13 @@ impl Recorder {
                 change(record);
             }
         });
+        self.changed();
+    }
+
+    /// Wake the watchers (after the lock is released: they take it next).
+    /// The value stays: only a stop changes it.
+    fn changed(&self) {
+        self.changes.send_modify(|_| {});
     }
 
     fn with<R>(&self, change: impl FnOnce(&mut State) -> R) -> R {
@@ -162,6 +243,15 @@ impl Recorder {
         // way that matters, so a poisoned lock is still fine to use.
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         change(&mut state)
+    }
+}
+
+/// An open event stream, counted in [`Recorder::watchers`] until dropped.
+pub(crate) struct WatcherCount(Arc<Recorder>);
+
+impl Drop for WatcherCount {
+    fn drop(&mut self) {
+        self.0.watchers.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -190,6 +280,7 @@ impl Ticket {
                 record.fault = fault;
             }
         });
+        self.recorder.changed();
     }
 
     /// Record that the answer is complete now.
@@ -314,6 +405,31 @@ mod tests {
         let seen: Vec<(bool, bool)> =
             records.iter().map(|r| (r.ended.is_some(), r.abandoned.is_some())).collect();
         assert_eq!(seen, [(true, false), (true, false), (false, true), (false, true)]);
+    }
+
+    #[test]
+    fn watchers_are_told_and_read_what_they_have_not_sent() {
+        let recorder = Arc::new(Recorder::default());
+        let mut changes = recorder.changes();
+        let mut first = arrive(&recorder, "/a");
+        assert!(changes.has_changed().unwrap_or_default(), "an arrival is a change");
+        changes.mark_unchanged();
+        let _second = arrive(&recorder, "/b");
+        first.answer(Some(200), None);
+        first.end();
+        assert!(changes.has_changed().unwrap_or_default(), "an answer is a change");
+        let read = recorder.watch_from(2, &[1, 7], 10);
+        let seqs: Vec<u64> = read.page.records.iter().map(|record| record.seq).collect();
+        assert_eq!((seqs, read.page.next), (vec![2], 3));
+        let [again] = &read.again[..] else { panic!("record 1 only: {read:?}") };
+        assert_eq!((again.seq, again.status, again.ended.is_some()), (1, Some(200), true));
+        assert_eq!(recorder.next_seq(), 3);
+        let count = recorder.watcher();
+        assert_eq!(recorder.watchers(), 1);
+        drop(count);
+        assert_eq!(recorder.watchers(), 0);
+        recorder.stop_watchers();
+        assert!(*changes.borrow_and_update(), "the site stops");
     }
 
     #[test]

@@ -231,7 +231,7 @@ fn costs(asked: &[u32], bin_dir: Option<&Path>) -> Result<Costs, Failure> {
     // ureq's GETs go one after another: no delay. reqwest's go all at once,
     // and the site holds each for a while, so that no connection is free
     // for another GET: N connections, in flight together, as in flags_async.
-    let start = |latency| SiteProcess::start(&server, &SiteSettings::new(latency, &[]));
+    let start = |latency| SiteProcess::start(&server, &SiteSettings::plain(latency));
     let (quick, slow) = (start(0.0)?, start(HELD)?);
     let counts = counts(asked);
     let progress = progress::bar((Kind::ALL.len() * counts.len()) as u64);

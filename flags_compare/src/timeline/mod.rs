@@ -5,19 +5,22 @@
 //! hang whose client gave up, a reset). From those records of a program's
 //! median run, [`Timeline`] lays out a lane per connection, in the order the
 //! connections were opened, and a bar per request, from its arrival to its
-//! end, coloured by outcome. Time starts at the run's first request.
+//! end, coloured by outcome. Time starts at the run's first request. An
+//! HTTP/2 connection carries many requests at once, a stream each: it gets
+//! as many lanes as it had streams open at once.
 //!
 //! The three programs' timelines share one time axis, which shows what the
 //! table says: flags_seq's bars one after the other on one connection,
 //! flags_threadpool's in waves across its pool's connections, flags_async's
-//! all at once, a connection each.
+//! all at once, a connection each; and with `--http2`, all at once on one
+//! connection (or in waves, where the site allows fewer streams at once).
 //!
 //! [`text`] prints them in the terminal, [`picture`] draws them as SVG.
 
 pub mod picture;
 pub mod text;
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::time::Duration;
 
 use flags_server::{FileKind, Record};
@@ -73,7 +76,8 @@ impl Outcome {
 /// One request: a bar in its connection's lane.
 #[derive(Clone, Debug)]
 pub struct Bar {
-    /// Its connection's lane, from 0, in the order connections opened.
+    /// Its lane, from 0, in the order lanes opened: its connection's, or on
+    /// HTTP/2 one of its connection's.
     pub lane: usize,
     /// Seconds since the run's first request arrived.
     pub start: f64,
@@ -94,8 +98,11 @@ pub struct Timeline {
     pub program: Program,
     /// Which run this is, from 0.
     pub run: usize,
-    /// How many connections it used.
+    /// How many lanes it takes: a connection each on HTTP/1.1, as many as
+    /// a connection had streams at once on HTTP/2.
     pub lanes: usize,
+    /// How many connections it used.
+    pub connections: usize,
     /// In arrival order.
     pub bars: Vec<Bar>,
 }
@@ -113,14 +120,27 @@ impl Timeline {
         // A request still open when the records were read ends with the run.
         let last = records.iter().flat_map(|r| [Some(r.arrived), r.ended, r.abandoned]);
         let last = last.flatten().max().unwrap_or_default();
-        let mut lanes: HashMap<u64, usize> = HashMap::new();
+        // Each lane: its connection, and when its last bar ended.
+        let mut lanes: Vec<(u64, f64)> = Vec::new();
         let mut bars = Vec::with_capacity(records.len());
         for record in records {
-            let next = lanes.len();
-            let lane = *lanes.entry(record.connection).or_insert(next);
-            bars.push(bar(record, lane, zero, last));
+            let bar = bar(record, 0, zero, last);
+            // On HTTP/1.1 a connection carries one request after another:
+            // it is one lane. On HTTP/2 it carries many streams at once:
+            // a stream takes the first of its connection's lanes that is
+            // free when it arrives, or else a new one.
+            let free = |&(connection, end): &(u64, f64)| {
+                connection == record.connection && (record.stream.is_none() || end <= bar.start)
+            };
+            let lane = lanes.iter().position(free).unwrap_or_else(|| {
+                lanes.push((record.connection, 0.0));
+                lanes.len() - 1
+            });
+            lanes[lane].1 = bar.end;
+            bars.push(Bar { lane, ..bar });
         }
-        Timeline { program, run, lanes: lanes.len(), bars }
+        let connections = lanes.iter().map(|&(connection, _)| connection).collect::<HashSet<_>>();
+        Timeline { program, run, lanes: lanes.len(), connections: connections.len(), bars }
     }
 
     /// Seconds from the first request's arrival to the last one's end.
@@ -265,6 +285,21 @@ pub(crate) mod tests {
         let tags: Vec<Option<&str>> = timeline.bars.iter().map(|bar| bar.tag.as_deref()).collect();
         assert_eq!(tags, [None, None, Some("418"), Some("hang")]);
         assert!(hang.description.starts_with("CE flag: hang, abandoned, 0.60-2.00 s"), "{hang:?}");
+    }
+
+    #[test]
+    fn an_http2_connection_has_a_lane_per_stream_open_at_once() {
+        let stream = |seq, times| Record {
+            protocol: flags_server::Protocol::Http2,
+            stream: Some(seq),
+            ..record(seq, 1, times, Some(200))
+        };
+        // Two at once, then a third when the first is done: two lanes, as
+        // a site that allows two streams at once makes them.
+        let records = [stream(1, (0.0, 1.0)), stream(2, (0.0, 1.5)), stream(3, (1.0, 2.0))];
+        let timeline = Timeline::new(SEQ, 0, &records);
+        let lanes: Vec<usize> = timeline.bars.iter().map(|bar| bar.lane).collect();
+        assert_eq!((lanes, timeline.lanes, timeline.connections), (vec![0, 1, 0], 2, 1));
     }
 
     #[test]

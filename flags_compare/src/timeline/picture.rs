@@ -70,7 +70,8 @@ impl Caption {
         };
         let mut lines = vec![
             format!(
-                "As the site saw them, {runs}: a row per TCP connection, in the order they opened,"
+                "As the site saw them, {runs}: a row per TCP connection, in the order they opened \
+                 (on HTTP/2, per stream open at once),"
             ),
             "a bar per request, from its arrival to the end of its answer (hover over a bar: what \
              the site saw)"
@@ -145,7 +146,7 @@ fn panel_height(timeline: &Timeline) -> f64 {
 fn panel(timeline: &Timeline, scale: &Scale, top: f64) -> Group {
     let program = timeline.program;
     let mut group = Group::new().set("class", "program").set("id", program.name);
-    let connections = match timeline.lanes {
+    let connections = match timeline.connections {
         1 => "1 connection".to_string(),
         n => format!("{n} connections"),
     };

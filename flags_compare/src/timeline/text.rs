@@ -99,7 +99,7 @@ fn axis(span: f64, scale: &Scale) -> String {
 /// `flags_async: 20 requests on 20 connections, up to 20 at a time, 0.37 s`
 fn header(timeline: &Timeline) -> String {
     let requests = plural(timeline.bars.len(), "request");
-    let connections = plural(timeline.lanes, "connection");
+    let connections = plural(timeline.connections, "connection");
     let at_once = match timeline.max_in_flight() {
         1 => "1 at a time".to_string(),
         n => format!("up to {n} at a time"),
@@ -167,7 +167,7 @@ fn symbol(outcome: Outcome) -> u8 {
 fn legend(scale: &Scale) -> String {
     format!(
         "{:LABEL$}| a request arrives, then = ok, - 404, ! error status, x fault\n\
-         {:LABEL$}1 column = {:.3} s; #N = the Nth connection\n",
+         {:LABEL$}1 column = {:.3} s; #N = the Nth connection (on HTTP/2, stream at once)\n",
         "", "", scale.column_secs
     )
 }
