@@ -31,19 +31,19 @@
 //! $ target/release/flags_compare costs 1,10,100,300,676
 //!                    threads               futures                 ureq                reqwest
 //!           N       peak   per unit       peak   per unit       peak   per unit       peak   per unit
-//!           0    4.1 MiB               4.3 MiB               4.1 MiB               6.2 MiB
-//!           1    4.2 MiB    8.0 KiB    4.3 MiB    4.0 KiB    4.8 MiB   12.0 KiB    6.3 MiB   12.0 KiB
-//!          10    4.2 MiB   11.6 KiB    4.2 MiB      410 B    5.0 MiB   12.0 KiB    6.4 MiB   15.2 KiB
-//!         100    5.1 MiB    9.8 KiB    4.3 MiB      164 B    6.3 MiB   14.5 KiB    8.8 MiB   26.0 KiB
-//!         300    6.9 MiB    9.6 KiB    4.2 MiB      164 B    9.1 MiB   14.7 KiB   14.1 MiB   26.4 KiB
-//!         676   10.5 MiB    9.6 KiB    4.4 MiB      176 B   14.6 MiB   14.7 KiB   23.7 MiB   26.2 KiB
-//!     300→676               9.6 KiB                 185 B              14.7 KiB              26.0 KiB
+//!           0    4.3 MiB               4.5 MiB               4.2 MiB               6.5 MiB
+//!           1    4.3 MiB   12.0 KiB    4.5 MiB    4.0 KiB    5.1 MiB    4.0 KiB    6.9 MiB   12.0 KiB
+//!          10    4.5 MiB   11.6 KiB    4.4 MiB      410 B    5.3 MiB   11.2 KiB    7.2 MiB   16.4 KiB
+//!         100    5.4 MiB    9.8 KiB    4.6 MiB      123 B    6.5 MiB   14.4 KiB    9.7 MiB   27.4 KiB
+//!         300    7.0 MiB    9.6 KiB    4.5 MiB      177 B    9.4 MiB   14.6 KiB   14.9 MiB   27.5 KiB
+//!         676   10.8 MiB    9.6 KiB    4.6 MiB      170 B   15.0 MiB   14.7 KiB   25.2 MiB   28.1 KiB
+//!     300→676               9.6 KiB                 163 B              14.7 KiB              28.6 KiB
 //! ```
 //!
 //! At N = 1 and 10, a future or a thread is lost in the 4 KiB pages: the
 //! large N tell. A parked thread, some 10 KiB (two pages of stack, the
 //! rest its allocator's state); a waiting future, under 200 bytes; a ureq
-//! connection, 15 KiB (its 8 + 4 KiB buffers); a reqwest connection, 26 KiB.
+//! connection, 15 KiB (its 8 + 4 KiB buffers); a reqwest connection, 28 KiB.
 //! The connections are the programs' own clients, flags_common's, built
 //! from the same settings as theirs. Before, the probes built look-alike
 //! clients by hand and were found before clap parsed anything; the per
