@@ -15,6 +15,8 @@ use std::process;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use flags_server::console::warn;
+/// The signal that stopped the run, if one did.
+pub(crate) use flags_server::signals::stop_signal;
 use flags_server::signals::{self, Signal, Stop};
 
 use crate::progress::Progress;
@@ -26,11 +28,6 @@ static SAVING: RwLock<()> = RwLock::new(());
 /// every concurrency model stop starting requests.
 pub fn until_interrupted(cc_list: &[String]) -> impl Iterator<Item = &str> + Send {
     cc_list.iter().map(String::as_str).take_while(|_| stop_signal().is_none())
-}
-
-/// The signal that stopped the run, if one did.
-pub(crate) fn stop_signal() -> Option<Signal> {
-    signals::stop_signal()
 }
 
 /// Held while a file is being saved.
