@@ -76,7 +76,7 @@ use crate::body::{Feed, Pieces};
 use crate::records::Record;
 use crate::reply;
 use crate::static_site::Page;
-use crate::stats::{Recorder, WatcherCount};
+use crate::stats::Recorder;
 
 /// Where the page is.
 pub const LIVE_PATH: &str = "/live";
@@ -134,7 +134,6 @@ fn events(recorder: &Arc<Recorder>) -> Response<Pieces> {
         open: Vec::new(),
         first: true,
         more: false,
-        _count: recorder.watcher(),
     };
     let mut response = Response::new(Pieces::fed(Events { next: Box::pin(watcher.next_event()) }));
     let headers = response.headers_mut();
@@ -174,7 +173,6 @@ struct Watcher {
     first: bool,
     /// Whether the last read stopped at its limit: read again at once.
     more: bool,
-    _count: WatcherCount,
 }
 
 /// One event's JSON.

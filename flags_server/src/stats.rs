@@ -17,7 +17,6 @@
 //! records, this one.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -60,10 +59,10 @@ pub struct Recorder {
     started: Instant,
     state: Mutex<State>,
     /// Bumped after every change to the records; its value says whether the
-    /// site is stopping (then watchers end their streams).
+    /// site is stopping (then watchers end their streams). Each open event
+    /// stream holds one of its receivers, and nothing else does: their
+    /// count is the watchers' count.
     changes: watch::Sender<bool>,
-    /// Event streams open now.
-    watchers: AtomicUsize,
 }
 
 /// What a watcher reads in one go: see [`Recorder::watch_from`].
@@ -133,7 +132,6 @@ impl Recorder {
             started: Instant::now(),
             state: Mutex::new(state),
             changes: watch::Sender::new(false),
-            watchers: AtomicUsize::new(0),
         }
     }
 
@@ -185,15 +183,10 @@ impl Recorder {
         self.changes.send_replace(true);
     }
 
-    /// Event streams of the live page open right now.
+    /// Event streams of the live page open right now: the receivers of
+    /// [`Recorder::changes`] alive.
     pub fn watchers(&self) -> usize {
-        self.watchers.load(Ordering::SeqCst)
-    }
-
-    /// Count a watcher while the returned guard lives.
-    pub(crate) fn watcher(self: &Arc<Self>) -> WatcherCount {
-        self.watchers.fetch_add(1, Ordering::SeqCst);
-        WatcherCount(Arc::clone(self))
+        self.changes.receiver_count()
     }
 
     /// Count a new connection; its number, from 1.
@@ -233,9 +226,12 @@ impl Recorder {
     }
 
     /// Wake the watchers (after the lock is released: they take it next).
-    /// The value stays: only a stop changes it.
+    /// The value stays: only a stop changes it. With none, nothing to do:
+    /// a watcher that comes later reads the records as they are by then.
     fn changed(&self) {
-        self.changes.send_modify(|_| {});
+        if self.changes.receiver_count() > 0 {
+            self.changes.send_modify(|_| {});
+        }
     }
 
     fn with<R>(&self, change: impl FnOnce(&mut State) -> R) -> R {
@@ -243,15 +239,6 @@ impl Recorder {
         // way that matters, so a poisoned lock is still fine to use.
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         change(&mut state)
-    }
-}
-
-/// An open event stream, counted in [`Recorder::watchers`] until dropped.
-pub(crate) struct WatcherCount(Arc<Recorder>);
-
-impl Drop for WatcherCount {
-    fn drop(&mut self) {
-        self.0.watchers.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -280,7 +267,8 @@ impl Ticket {
                 record.fault = fault;
             }
         });
-        self.recorder.changed();
+        // No news for the watchers yet: they show a request as it arrives
+        // and once it is over (`end`), not its status alone.
     }
 
     /// Record that the answer is complete now.
@@ -417,17 +405,18 @@ mod tests {
         let _second = arrive(&recorder, "/b");
         first.answer(Some(200), None);
         first.end();
-        assert!(changes.has_changed().unwrap_or_default(), "an answer is a change");
+        assert!(changes.has_changed().unwrap_or_default(), "an answer's end is a change");
         let read = recorder.watch_from(2, &[1, 7], 10);
         let seqs: Vec<u64> = read.page.records.iter().map(|record| record.seq).collect();
         assert_eq!((seqs, read.page.next), (vec![2], 3));
         let [again] = &read.again[..] else { panic!("record 1 only: {read:?}") };
         assert_eq!((again.seq, again.status, again.ended.is_some()), (1, Some(200), true));
         assert_eq!(recorder.next_seq(), 3);
-        let count = recorder.watcher();
-        assert_eq!(recorder.watchers(), 1);
+        assert_eq!(recorder.watchers(), 1, "the receiver above");
+        let count = recorder.changes();
+        assert_eq!(recorder.watchers(), 2);
         drop(count);
-        assert_eq!(recorder.watchers(), 0);
+        assert_eq!(recorder.watchers(), 1);
         recorder.stop_watchers();
         assert!(*changes.borrow_and_update(), "the site stops");
     }
