@@ -58,7 +58,8 @@ impl Handler {
     pub(crate) async fn handle(self, request: Request<Incoming>, stream: Option<u64>) -> Answer {
         if stream.is_some_and(|stream| self.link.is_past_goaway(stream)) {
             if self.config.log_requests {
-                log::print(&log::refused(&self.log_start(&request, stream, None)));
+                let (method, target) = (request.method().as_str(), target(&request));
+                log::print(&log::refused(&self.log_line(method, &target, stream, None)));
             }
             return Err(Reason::REFUSED_STREAM.into());
         }
@@ -76,25 +77,23 @@ impl Handler {
     /// Record the request, and start its log line if the site logs.
     fn arrive(&self, request: &Request<Incoming>, stream: Option<u64>) -> Exchange {
         let protocol = if stream.is_some() { Protocol::Http2 } else { Protocol::Http1 };
-        let record = Record {
-            protocol,
-            stream,
-            ..Record::new(self.link.number, request.method().as_str(), &target(request))
-        };
+        let (method, target) = (request.method().as_str(), target(request));
+        let record = Record { protocol, stream, ..Record::new(self.link.number, method, &target) };
         let (code, file) = (record.code.clone(), record.file);
-        let log =
-            self.config.log_requests.then(|| self.log_start(request, stream, code.as_deref()));
+        let log = self
+            .config
+            .log_requests
+            .then(|| self.log_line(method, &target, stream, code.as_deref()));
         let ticket = self.recorder.arrive(record);
         Exchange { ticket, code, file, log, delay: Duration::ZERO, fault: None, answered: false }
     }
 
     /// Who asked for what, for the log line.
-    fn log_start(
-        &self, request: &Request<Incoming>, stream: Option<u64>, code: Option<&str>,
+    fn log_line(
+        &self, method: &str, target: &str, stream: Option<u64>, code: Option<&str>,
     ) -> String {
-        let method = request.method().as_str();
         let origin = log::Origin { peer: self.link.peer, connection: self.link.number, stream };
-        log::request(&origin, method, &target(request), code)
+        log::request(&origin, method, target, code)
     }
 
     async fn respond(&self, request: &Request<Incoming>, exchange: &mut Exchange) -> Answer {
