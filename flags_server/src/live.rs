@@ -23,11 +23,15 @@
 //! Server-sent events, each a `data:` line holding one JSON object:
 //!
 //! ```json
-//! {"now":12.5,"records":[{"seq":7,"connection":3,"protocol":"HTTP/1.1","stream":null,
+//! {"replay":false,"now":12.5,"records":[{"seq":7,"connection":3,"protocol":"HTTP/1.1","stream":null,
 //!   "arrived":{"secs":12,"nanos":3000000},"ended":null,"abandoned":null,"method":"GET",
 //!   "path":"/flags/br/br.gif","code":"BR","file":"flag","status":null,"fault":null}]}
 //! ```
 //!
+//! * `replay`: true for the first event of a stream, which replays what
+//!   the site kept (below): a page that lost its stream and found it again
+//!   (the site stopped, or another started at its address) starts afresh
+//!   from it.
 //! * `now`: the site's clock, in seconds since it started (the clock of the
 //!   records' times), so the page can grow the bars of requests in flight.
 //! * `records`: [`Record`](crate::Record)s, in the same JSON as
@@ -178,6 +182,7 @@ struct Watcher {
 /// One event's JSON.
 #[derive(Serialize)]
 struct Event<'a> {
+    replay: bool,
     now: f64,
     records: Vec<&'a Record>,
 }
@@ -187,12 +192,13 @@ impl Watcher {
     /// functions that take `self` and give it back: the future is the
     /// stream's state, and it is `'static`.)
     async fn next_event(mut self) -> Option<(Watcher, Bytes)> {
-        let retry = if self.first { "retry: 1000\n" } else { "" };
-        if !self.first && !self.more && !self.wait().await {
+        let replay = self.first;
+        let retry = if replay { "retry: 1000\n" } else { "" };
+        if !replay && !self.more && !self.wait().await {
             return None;
         }
         self.first = false;
-        let event = self.read();
+        let event = self.read(replay);
         Some((self, Bytes::from(format!("{retry}data: {event}\n\n"))))
     }
 
@@ -210,7 +216,7 @@ impl Watcher {
 
     /// The records not sent yet and the ends of those sent in flight, as
     /// one event's JSON.
-    fn read(&mut self) -> String {
+    fn read(&mut self, replay: bool) -> String {
         let read = self.recorder.watch_from(self.next, &self.open, REPLAY);
         self.more = read.page.records.len() == REPLAY;
         self.next = read.page.next;
@@ -220,7 +226,7 @@ impl Watcher {
         let new = read.page.records.iter();
         self.open.extend(new.clone().filter(|record| !is_over(record)).map(|record| record.seq));
         let records = ended.into_iter().chain(new).collect();
-        let event = Event { now: read.now.as_secs_f64(), records };
+        let event = Event { replay, now: read.now.as_secs_f64(), records };
         // Records always serialize: there is no error to report.
         serde_json::to_string(&event).unwrap_or_default()
     }

@@ -219,3 +219,40 @@ fn on_http2_a_lane_per_stream() {
         assert!(titles.contains(&lane), "{lane} in {titles}");
     }
 }
+
+#[test]
+fn a_site_that_stops_freezes_its_bars_and_one_started_again_starts_the_page_afresh() {
+    let config = Config::with_latency(0.05, 0.0).with_fault("BR", Fault::Hang);
+    let site = Site::start(config).expect("a site on loopback");
+    let addr = site.addr();
+    let Some(mut browser) = chromium() else { return };
+    let mut tab = watch(&mut browser, &site);
+    assert_eq!(get(&site, &flag("cn"), Duration::from_secs(5)), Some(200));
+    // A request that the site never answers: its bar grows.
+    let mut hung = TcpStream::connect(addr).expect("the site");
+    let request = format!("GET {} HTTP/1.1\r\nHost: {addr}\r\n\r\n", flag("br"));
+    hung.write_all(request.as_bytes()).expect("a request");
+    tab.wait_for("the hang's bar", "document.querySelectorAll('rect.bar').length === 2");
+
+    drop(site);
+    tab.wait_for(
+        "the page to see the site gone",
+        "document.getElementById('state').textContent !== 'live'",
+    );
+    let frozen = shown(&mut tab);
+    assert_eq!((frozen.bars, frozen.growing, frozen.done), (2, 0, 1), "{frozen:?}");
+
+    // The same address, a new site: its requests are numbered from 1 again.
+    let site = Site::start_on(addr, Config::default()).expect("the same address again");
+    tab.wait_for(
+        "the event stream again",
+        "document.getElementById('state').textContent === 'live'",
+    );
+    assert_eq!(get(&site, &flag("jp"), Duration::from_secs(5)), Some(200));
+    let one_bar_done = "document.querySelectorAll('rect.bar').length === 1 \
+                        && document.getElementById('done').textContent === '1'";
+    tab.wait_for("the new site's request alone", one_bar_done);
+    let afresh = shown(&mut tab);
+    assert_eq!((afresh.runs, afresh.bars, afresh.images), (1, 1, 1), "{afresh:?}");
+    drop(hung);
+}
