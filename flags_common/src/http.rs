@@ -15,6 +15,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::limits;
 
 /// A body larger than this is an error: the largest real flag is 36 KB, so
 /// anything this big is a broken or hostile server, not a flag.
@@ -188,6 +189,8 @@ pub(crate) enum Failure {
     TimedOut,
     /// The host's name could not be looked up: a typo, or no network.
     UnknownHost,
+    /// The process has all the open files the system allows (`ulimit -n`).
+    TooManyFiles,
 }
 
 impl Failure {
@@ -204,12 +207,16 @@ impl Failure {
                 let host = url.host_str().unwrap_or_default();
                 format!("cannot look up {host}: is this machine online?")
             }
+            Failure::TooManyFiles => limits::too_many_files(),
         })
     }
 
     /// Sorts an I/O error: `None` for kinds these words do not cover.
     pub(crate) fn of_io(err: &std::io::Error, reading_body: bool) -> Option<Failure> {
         use std::io::ErrorKind::*;
+        if limits::is_too_many_files(err) {
+            return Some(Failure::TooManyFiles);
+        }
         match err.kind() {
             ConnectionRefused => Some(Failure::Refused),
             ConnectionReset | ConnectionAborted | BrokenPipe => Some(Failure::Reset),
@@ -316,6 +323,9 @@ mod tests {
         let said = "cannot look up www.fluentpython.com: is this machine online?";
         assert_eq!(offline.as_deref(), Some(said));
         assert_eq!(say(PermissionDenied, false), None);
+        let emfile = std::io::Error::from_raw_os_error(libc::EMFILE);
+        let files = Failure::of_io(&emfile, false).map(|f| f.error(&site, timeout).to_string());
+        assert!(files.is_some_and(|words| words.starts_with("too many open files: the system")));
     }
 
     #[test]

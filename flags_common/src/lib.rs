@@ -35,6 +35,7 @@
 //! | [`Progress`] | `progress` | shows each code as it ends: codes, `-v` lines or a bar |
 //! | [`until_interrupted`] | `interrupt` | the codes, until Ctrl-C or SIGTERM says stop |
 //! | [`DownloadStatus`] | `status` | how one code ended: OK, not found, or an error and its reason |
+//! | [`start_threads`] | `threads` | starts a pool's threads; if the system refuses some, the others share the work |
 //! | [`save_flag`] | `save` | writes `downloaded/BR.gif`, atomically |
 //! | [`Result`], [`Error`] | `error` | every failure, from the first request to the saved file |
 //! | `with_ureq::Client`, `with_reqwest::Client` | `with_ureq`, `with_reqwest` | each program's HTTP client, built once from [`ClientSettings`] and shared: `client.get(url)`; reqwest's speaks HTTP/2 too (`--http2`: `with_reqwest`'s `http2` and `turns`) |
@@ -43,6 +44,7 @@
 //! And behind them: `cli` (the command line), `countries` (POP20 and the
 //! codes of `-a` and `-e`), `site` (the `-s` sites, built in or not),
 //! `report` (flags2's reports, or [`RunReport`] as JSON for flags_compare),
+//! `limits` (the machine's: open files and address space, met before a run),
 //! [`console`] (flags_server's printing that never panics, for the examples
 //! too). Modules
 //! use each other directly; this file only maps them.
@@ -57,6 +59,7 @@ mod countries;
 mod error;
 pub mod http;
 mod interrupt;
+mod limits;
 mod plan;
 mod progress;
 mod report;
@@ -64,6 +67,7 @@ mod run;
 mod save;
 mod site;
 mod status;
+mod threads;
 #[cfg(feature = "reqwest")]
 pub mod with_reqwest;
 #[cfg(feature = "ureq")]
@@ -80,3 +84,4 @@ pub use report::RunReport;
 pub use run::{DownloadMany, main};
 pub use save::save_flag;
 pub use status::DownloadStatus;
+pub use threads::start_threads;

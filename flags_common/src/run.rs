@@ -12,6 +12,7 @@ use crate::client_settings::ClientSettings;
 use crate::countries::expand_cc_args;
 use crate::error::Result;
 use crate::interrupt;
+use crate::limits;
 use crate::plan::Plan;
 use crate::progress::Progress;
 use crate::report::{self, RunReport};
@@ -48,14 +49,16 @@ fn run(
     let cc_list = expand_cc_args(args.every, args.all, &args.cc, args.limit.unwrap_or(usize::MAX));
     let default = if args.server.is_remote() { default.min(REMOTE_CONCUR_REQ) } else { default };
     let concur_req = actual_req(args.max_req, default, max, cc_list.len());
-    // Each request in flight holds a socket, two with the built-in site.
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    // Before any thread starts: the built-in site's too (see `limits`).
+    limits::share_one_arena();
     save::prepare_dest_dir()?;
     let site = args.server.start(|line| {
         if !args.verbose {
             warn(format_args!("{line}"));
         }
     })?;
+    let files_each = limits::files_per_request(args.http2, args.server.is_built_in());
+    let concur_req = limits::requests_that_fit(concur_req, files_each)?;
     let client = ClientSettings {
         site: site.url.clone(),
         timeout: args.timeout,

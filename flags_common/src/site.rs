@@ -79,6 +79,11 @@ impl Server {
         self.label == "REMOTE"
     }
 
+    /// A site this program starts, in its own process.
+    pub fn is_built_in(&self) -> bool {
+        matches!(self.target, Target::BuiltIn(..))
+    }
+
     /// Starts the built-in site if this is one. `announce` is told which
     /// site is used, in one line: `SIMULATED site: http://... (built in, ...)`.
     pub fn start(&self, announce: impl FnOnce(&str)) -> io::Result<RunningSite> {

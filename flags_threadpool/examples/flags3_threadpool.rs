@@ -68,7 +68,8 @@ fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>
     let worker =
         || iter::from_fn(next).map(|cc| download_one(&client, cc, plan, progress)).collect();
     thread::scope(|scope| {
-        let workers: Vec<_> = (0..plan.concur_req).map(|_| scope.spawn(worker)).collect();
+        let spawn = || thread::Builder::new().spawn_scoped(scope, worker);
+        let workers = flags_common::start_threads(plan.concur_req, spawn)?;
         let joined: thread::Result<Vec<Vec<_>>> = workers.into_iter().map(|w| w.join()).collect();
         Ok(joined.unwrap_or_else(|panic| resume_unwind(panic)).into_iter().flatten().collect())
     })

@@ -2,9 +2,8 @@
 //!
 //! Mirrors Fluent Python's flags_threadpool.py (Example 20-3): flags_seq's
 //! `get_flag` and `download_one`, run by `download_many` on a pool of threads
-//! sized like `ThreadPoolExecutor()`, `min(32, cores + 4)`. The threads wait
-//! for the network at the same time: 20 flags take ceil(20 / threads) request
-//! times. Codes print as they finish, in an order that changes every run.
+//! that wait for the network at the same time: 20 flags take ceil(20 /
+//! threads) request times. Codes print as they finish, in any order.
 //!
 //! ```text
 //! $ cargo run -p flags_threadpool
@@ -42,9 +41,8 @@ fn download_one(client: &Client, cc: &str, plan: &Plan, progress: &Progress) -> 
     progress.show(cc, DownloadStatus::from(saved))
 }
 
-/// Python's `executor.map(download_one, sorted(cc_list))`: `concur_req`
-/// threads share one queue of codes. Scoped threads may borrow what is
-/// here, and have all ended when `scope` returns, like the executor's `with`.
+/// Python's `executor.map(download_one, sorted(cc_list))`: `concur_req` threads share one queue
+/// of codes. Scoped threads may borrow what is here, and end before `scope` returns, like `with`.
 fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
     let client = Client::new(&plan.client);
     let queue = Mutex::new(until_interrupted(&plan.cc_list));
@@ -59,7 +57,9 @@ fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>
         statuses
     };
     thread::scope(|scope| {
-        let workers: Vec<_> = (0..plan.concur_req).map(|_| scope.spawn(worker)).collect();
+        // `Builder` returns the system's refusal of a thread, where `scope.spawn` would panic.
+        let spawn = || thread::Builder::new().spawn_scoped(scope, worker);
+        let workers = flags_common::start_threads(plan.concur_req, spawn)?;
         // `join` waits for a thread; `unwrap` raises its panic again, as `executor.map` does.
         Ok(workers.into_iter().flat_map(|worker| worker.join().unwrap()).collect())
     })

@@ -15,6 +15,8 @@
 //!   way (`canned` serves the answers flags_server never gives);
 //! - `signals`: Ctrl-C and friends, on all three;
 //! - `http2`: `flags_async --http2`, one connection and its streams;
+//! - `limits`: the machine's limits (open files, address space, threads),
+//!   met by all three;
 //! - `examples`: flags3 (threads and futures) and Example 20-6's futures;
 //! - `terminal`: the progress display in a real terminal (tmux).
 
@@ -26,6 +28,7 @@ mod examples;
 mod faults;
 mod hostile;
 mod http2;
+mod limits;
 mod models;
 mod signals;
 mod terminal;

@@ -1,0 +1,143 @@
+//! The machine's limits (flags_common's `limits` and `threads`): each program
+//! runs under a limit lowered with `setrlimit` before `exec`, as `ulimit`
+//! does in a shell, asks for what fits, says so once, and downloads every
+//! flag.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+
+use rlimit::Resource;
+
+use crate::support::*;
+
+/// The 194 codes that have a flag, of the 676 that `-e` tries.
+const FLAGS: usize = 194;
+
+/// A limit of the process, as a shell's `ulimit` sets it.
+#[derive(Clone, Copy)]
+enum Limit {
+    /// `ulimit -n`: open files, the soft and the hard limit.
+    Files(u64),
+    /// `ulimit -v`: address space, in bytes.
+    AddressSpace(u64),
+    /// `ulimit -u`: processes and threads of the user. Root is exempt, so
+    /// a root runner becomes `nobody` first, who runs nothing else.
+    Threads(u64),
+}
+
+/// Runs `program` with `args` under `limit`, in a fresh directory.
+fn run_under(program: Program, args: &[&str], limit: Limit) -> Run {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // `nobody` must be able to write `downloaded/` there.
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).expect("chmod 777");
+    let mut command = command(program, args, dir.path());
+    let as_root = unsafe { libc::geteuid() } == 0;
+    // SAFETY: between fork and exec, only system calls, which allocate nothing.
+    unsafe {
+        command.pre_exec(move || {
+            let (resource, value) = match limit {
+                Limit::Files(files) => (Resource::NOFILE, files),
+                Limit::AddressSpace(bytes) => (Resource::AS, bytes),
+                Limit::Threads(threads) => (Resource::NPROC, threads),
+            };
+            if matches!(limit, Limit::Threads(_)) && as_root {
+                const NOBODY: u32 = 65534;
+                if libc::setgid(NOBODY) != 0 || libc::setuid(NOBODY) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            rlimit::setrlimit(resource, value, value)
+        });
+    }
+    let output = command.output().expect("run the program");
+    finished(output, dir)
+}
+
+/// Asserts a whole run of `-e`: every flag saved, byte for byte, and the
+/// usual report.
+fn assert_every_flag(run: &Run) {
+    assert_eq!(run.status, Some(0), "{}", run.describe());
+    let saved = run.saved();
+    assert_eq!(saved.len(), FLAGS, "{}", run.describe());
+    for (name, bytes) in &saved {
+        let cc = name.trim_end_matches(".gif");
+        assert_eq!(Some(bytes.as_slice()), flag_gif(cc), "bytes of {name}");
+    }
+    assert_eq!(run.report_lines()[1], "482 not found.", "{}", run.describe());
+}
+
+/// How many lines of stderr contain `text`.
+fn said(run: &Run, text: &str) -> usize {
+    run.stderr.lines().filter(|line| line.contains(text)).count()
+}
+
+#[test]
+fn requests_in_flight_fit_in_the_open_files_allowed() {
+    on_every_program(|program| {
+        let site = site(Config::default());
+        let run =
+            run_under(program, &["-s", &site.base_url(), "-e", "-m", "676"], Limit::Files(64));
+        assert_every_flag(&run);
+        let fewer = said(&run, "and the system allows 64 (ulimit -n): 20 at a time instead.");
+        assert_eq!(fewer, usize::from(program != SEQ), "{}", run.describe());
+        assert_eq!(said(&run, "open files"), fewer, "no request ran out\n{}", run.describe());
+        assert!(site.stats().max_in_flight <= 20, "the site saw at most 20 at once");
+    });
+}
+
+#[test]
+fn too_few_open_files_for_any_run_is_one_clear_line() {
+    let site = site(Config::default());
+    on_every_program(|program| {
+        let run = run_under(program, &["-s", &site.base_url(), "BR"], Limit::Files(8));
+        assert_eq!(run.status, Some(1), "{}", run.describe());
+        let line = format!(
+            "{}: too many open files: the system allows 8 (ulimit -n), and a run needs 26 at least",
+            program.name
+        );
+        assert_eq!(run.stderr.lines().last(), Some(line.as_str()), "{}", run.describe());
+        assert!(run.saved().is_empty(), "nothing saved");
+    });
+    assert_eq!(site.stats().requests, 0, "no request sent");
+}
+
+#[test]
+fn threads_fit_in_the_address_space_allowed() {
+    let site = site(Config::default());
+    on_every_program(|program| {
+        let args = ["-s", &site.base_url(), "-e", "-m", "676"];
+        let run = run_under(program, &args, Limit::AddressSpace(400_000 * 1024));
+        assert_every_flag(&run);
+        let fewer = said(&run, "676 threads would reserve 1354 MiB for their stacks");
+        assert_eq!(fewer, usize::from(program == THREADPOOL), "{}", run.describe());
+    });
+}
+
+#[test]
+fn threads_the_system_refuses_leave_their_work_to_the_others() {
+    let site = site(Config::default());
+    on_every_program(|program| {
+        let args = ["-s", &site.base_url(), "-e", "-m", "676"];
+        let run = run_under(program, &args, Limit::Threads(user_tasks() + 24));
+        assert_every_flag(&run);
+        let refused = said(&run, "the system refused a thread after ");
+        assert_eq!(refused, usize::from(program == THREADPOOL), "{}", run.describe());
+    });
+}
+
+/// How many processes and threads the user running the tests has now, who
+/// has no limit to meet as root (the run becomes `nobody`, who has none).
+fn user_tasks() -> u64 {
+    if unsafe { libc::geteuid() } == 0 {
+        return 0;
+    }
+    let uid = format!("Uid:\t{}\t", unsafe { libc::getuid() });
+    let tasks = fs::read_dir("/proc").into_iter().flatten().flatten().flat_map(|process| {
+        fs::read_dir(process.path().join("task")).into_iter().flatten().flatten()
+    });
+    let mine = |task: &fs::DirEntry| {
+        fs::read_to_string(task.path().join("status")).is_ok_and(|status| status.contains(&uid))
+    };
+    tasks.filter(mine).count() as u64
+}
