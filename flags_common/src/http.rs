@@ -16,6 +16,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::limits;
+use crate::whole_gif;
 
 /// A body larger than this is an error: the largest real flag is 36 KB, so
 /// anything this big is a broken or hostile server, not a flag.
@@ -39,13 +40,18 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// The body, if it is a GIF (it starts with `GIF87a` or `GIF89a`): a web
-    /// page, an error text or an empty body must never be saved as a flag.
+    /// The body, if it is a whole GIF: it starts with `GIF87a` or `GIF89a`
+    /// (a web page, an error text or an empty body must never be saved as a
+    /// flag), and its blocks run to its trailer (a body cut short, by a
+    /// server that gave a short `Content-Length`, is half a flag): see
+    /// `whole_gif`.
     pub fn gif(self) -> Result<Vec<u8>> {
         match self.body.get(..6) {
-            Some(b"GIF87a" | b"GIF89a") => Ok(self.body),
-            _ => Err(self.not("a GIF")),
+            Some(b"GIF87a" | b"GIF89a") => {}
+            _ => return Err(self.not("a GIF")),
         }
+        whole_gif::check(&self.body).map_err(Error::Other)?;
+        Ok(self.body)
     }
 
     /// The body as JSON of type `T`, such as flags3's `metadata.json`.
@@ -282,8 +288,13 @@ mod tests {
             content_type: Some(content_type.into()),
             body: body.to_vec(),
         };
-        assert!(answer("image/gif", b"GIF89a...").gif().is_ok());
-        assert!(answer("image/gif", b"GIF87a...").gif().is_ok());
+        let br = flags_server::flag_gif("BR").unwrap_or_default();
+        assert_eq!(answer("image/gif", br).gif().ok().as_deref(), Some(br));
+        let half = answer("image/gif", &br[..br.len() / 2]).gif().map_err(|e| e.to_string());
+        let cut =
+            format!("not a whole GIF: it ends after {} bytes, before its trailer", br.len() / 2);
+        assert_eq!(half, Err(cut));
+        assert!(answer("image/gif", b"GIF87a...").gif().is_err());
         let page =
             answer("text/html; charset=utf-8", &[b'<'; 155]).gif().map_err(|e| e.to_string());
         assert_eq!(page, Err("not a GIF: text/html, 155 bytes".to_string()));

@@ -39,7 +39,7 @@
 //! | [`save_flag`] | `save` | writes `downloaded/BR.gif`, atomically |
 //! | [`Result`], [`Error`] | `error` | every failure, from the first request to the saved file |
 //! | `with_ureq::Client`, `with_reqwest::Client` | `with_ureq`, `with_reqwest` | each program's HTTP client, built once from [`ClientSettings`] and shared: `client.get(url)`; reqwest's speaks HTTP/2 too (`--http2`: `with_reqwest`'s `http2` and `turns`) |
-//! | [`http::Answer`] | `http` | a whole 200 answer; `.gif()` checks that it is a flag |
+//! | [`http::Answer`] | `http` | a whole 200 answer; `.gif()` checks that it is a flag, a whole GIF (`whole_gif`) |
 //!
 //! And behind them: `cli` (the command line), `countries` (POP20 and the
 //! codes of `-a` and `-e`), `site` (the `-s` sites, built in or not),
@@ -68,6 +68,7 @@ mod save;
 mod site;
 mod status;
 mod threads;
+mod whole_gif;
 #[cfg(feature = "reqwest")]
 pub mod with_reqwest;
 #[cfg(feature = "ureq")]

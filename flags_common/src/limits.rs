@@ -81,6 +81,11 @@ pub(crate) fn is_too_many_files(err: &io::Error) -> bool {
     err.raw_os_error() == Some(libc::EMFILE)
 }
 
+/// An I/O error's words, the project's for open files running out.
+pub(crate) fn io_words(err: &io::Error) -> String {
+    if is_too_many_files(err) { too_many_files() } else { err.to_string() }
+}
+
 /// Under `ulimit -v`, has every thread share the main allocator arena.
 ///
 /// glibc's malloc gives threads arenas of their own, up to 8 per core, and

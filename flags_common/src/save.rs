@@ -5,19 +5,24 @@
 //! temporary file in the same folder and then renamed, which on one file
 //! system is atomic: `BR.gif` is either absent or complete.
 //!
-//! The temporary file is made by the tempfile crate: a random name, created
-//! only if nothing is there yet (`O_EXCL`), so a link planted in
+//! The temporary file is named by the tempfile crate (a random name) and
+//! created only if nothing is there yet (`O_EXCL`), so a link planted in
 //! `downloaded/` is never written through. The rename replaces whatever sits
 //! at the final name (a link too) instead of following it.
+//!
+//! The temporary file is ours, not the user's: its name is in no message.
+//! (tempfile's own `create` and `write` add it to their errors, so the file
+//! is opened and written here, through `std::fs`.)
 
-use std::fs;
-use std::io::Write;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
 use std::path::Path;
 
 use tempfile::{Builder, NamedTempFile};
 
 use crate::error::{Error, Result};
 use crate::interrupt;
+use crate::limits;
 
 /// Where flags are saved, in the current directory (flags.py's `DEST_DIR`).
 pub(crate) const DEST_DIR: &str = "downloaded";
@@ -34,10 +39,11 @@ pub fn save_flag(img: &[u8], filename: &str) -> Result<()> {
     // A second Ctrl-C quits at once, but waits for a save under way.
     let _saving = interrupt::saving();
     let dest = Path::new(DEST_DIR).join(filename);
-    let failed =
-        |err: std::io::Error| Error::Other(format!("cannot save {}: {err}", dest.display()));
+    let failed = |err: std::io::Error| {
+        Error::Other(format!("cannot save {}: {}", dest.display(), limits::io_words(&err)))
+    };
     let mut temp = temp_file(&format!(".{filename}.")).map_err(failed)?;
-    temp.write_all(img).map_err(failed)?;
+    temp.as_file_mut().write_all(img).map_err(failed)?;
     // On error the temporary file is deleted when `temp` is dropped.
     temp.persist(&dest).map_err(|err| failed(err.error))?;
     Ok(())
@@ -47,24 +53,35 @@ pub fn save_flag(img: &[u8], filename: &str) -> Result<()> {
 /// read-only folder is one clear error before any request, not 20 errors after.
 pub(crate) fn prepare_dest_dir() -> Result<()> {
     let failed = |why: String| Error::Other(format!("cannot save flags in {DEST_DIR}/: {why}"));
-    let is_link = fs::symlink_metadata(DEST_DIR).is_ok_and(|meta| meta.is_symlink());
-    if is_link {
-        return Err(failed("it is a symbolic link, and links are not followed".into()));
+    match fs::symlink_metadata(DEST_DIR) {
+        Ok(meta) if meta.is_symlink() => {
+            return Err(failed("it is a symbolic link, and links are not followed".into()));
+        }
+        // `create_dir_all` would only say "File exists".
+        Ok(meta) if !meta.is_dir() => return Err(failed("it is a file, not a folder".into())),
+        _ => {}
     }
     fs::create_dir_all(DEST_DIR).map_err(|err| failed(err.to_string()))?;
     temp_file(".write-test.").map(drop).map_err(|err| failed(err.to_string()))
 }
 
 /// A new, empty, uniquely named `downloaded/{prefix}XXXXXX.part`, deleted
-/// when dropped unless persisted.
-fn temp_file(prefix: &str) -> std::io::Result<NamedTempFile> {
-    let mut builder = Builder::new();
-    builder.prefix(prefix).suffix(".part");
+/// when dropped unless persisted. tempfile picks the name, and another if
+/// one is taken; the file is created here, so that an error says why
+/// without the temporary file's name.
+fn temp_file(prefix: &str) -> io::Result<NamedTempFile<File>> {
+    Builder::new().prefix(prefix).suffix(".part").make_in(DEST_DIR, create_new)
+}
+
+/// Creates the file at `path`, only if nothing is there (not even a link).
+fn create_new(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
     // The same permissions as any new file (0o666 less the umask), where
     // tempfile's default, 0o600, would hide the flags from other users.
     #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    builder.tempfile_in(DEST_DIR)
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o666);
+    options.open(path)
 }
 
 /// A file name is one plain path component: not empty, not hidden (which

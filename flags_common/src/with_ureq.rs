@@ -25,6 +25,9 @@ use crate::client_settings::ClientSettings;
 use crate::error::{Error, Result};
 use crate::http::{self, Answer, Credentials, Failure, MAX_ERROR_BYTES, MAX_FLAG_BYTES, Next};
 
+/// What a connection reads at once, at most: an answer's head must fit.
+const INPUT_BUFFER: usize = 8 << 10;
+
 /// One client for the whole run, shared by every thread: flags.py's
 /// `httpx` module, with its connection pool.
 #[derive(Clone, Debug)]
@@ -52,8 +55,14 @@ impl Client {
             // in pieces; a request is some 100 bytes. So 8 KiB in (the head
             // must fit, with room to spare) and 4 KiB out: 676 connections
             // hold 8 MiB instead of 169 MiB.
-            .input_buffer_size(8 << 10)
-            .max_response_header_size(6 << 10)
+            .input_buffer_size(INPUT_BUFFER)
+            // The limit of an answer's head is that buffer. A lower one breaks
+            // interim answers: once ureq 3.5.2 has skipped a `100 Continue`
+            // or a `103 Early Hints`, it holds all that the buffer holds
+            // against this limit, the 200's head and the body that came with
+            // it too. A head that does not fit the buffer is `transport`'s to
+            // say.
+            .max_response_header_size(INPUT_BUFFER)
             .output_buffer_size(4 << 10)
             .build();
         let agent = transport::agent(config);
@@ -122,6 +131,12 @@ impl Client {
             ureq::Error::Timeout(_) => Some(Failure::TimedOut),
             ureq::Error::Io(io) => Failure::of_io(io, reading_body),
             ureq::Error::BodyExceedsLimit(_) => return http::too_big(),
+            ureq::Error::LargeResponseHeader(..) => {
+                return Error::Other(format!(
+                    "answer's head larger than {} KiB",
+                    INPUT_BUFFER >> 10
+                ));
+            }
             _ => None,
         };
         failure.map_or_else(|| Error::other(err), |failure| failure.error(url, self.timeout))

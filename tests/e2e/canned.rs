@@ -131,8 +131,20 @@ pub fn answer(status: &str, headers: &[&str], body: &[u8]) -> Vec<u8> {
 
 /// The real flag of `cc`, as the book's site serves it.
 pub fn flag(cc: &str) -> Vec<u8> {
-    let gif = flags_server::flag_gif(cc).unwrap_or_else(|| panic!("a flag for {cc}"));
-    answer("200 OK", &["Content-Type: image/gif"], gif)
+    answer("200 OK", &["Content-Type: image/gif"], gif(cc))
+}
+
+/// The bytes of `cc`'s flag.
+pub fn gif(cc: &str) -> &'static [u8] {
+    flags_server::flag_gif(cc).unwrap_or_else(|| panic!("a flag for {cc}"))
+}
+
+/// A 200 that says its body is `length` bytes long, and sends `body`: a
+/// broken or lying server, or a proxy on the way.
+pub fn claiming(length: usize, body: &[u8]) -> Vec<u8> {
+    let head =
+        format!("HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: {length}\r\n\r\n");
+    [head.as_bytes(), body].concat()
 }
 
 /// The code in a flag's path: `br` for `/flags/br/br.gif`.

@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::process::Stdio;
+use std::time::Duration;
 
 use crate::canned::{Canned, Reply, answer, code, flag};
 use crate::support::*;
@@ -244,5 +245,41 @@ fn a_linked_downloaded_folder_is_refused() {
         assert!(run.stderr.contains(why), "{}", run.stderr);
         assert_eq!(site.stats().requests, 0);
         assert_eq!(fs::read_dir(elsewhere.path()).map(Iterator::count).ok(), Some(0));
+    });
+}
+
+#[test]
+fn a_downloaded_file_is_not_a_folder() {
+    on_every_program(|program| {
+        let site = slow_site(&[]);
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        fs::write(dir.path().join("downloaded"), "notes").expect("a file named downloaded");
+        let run = run_in(program, &["-s", &site.base_url(), "BR"], dir);
+        assert_eq!(run.status, Some(1), "{}", run.describe());
+        let why = "cannot save flags in downloaded/: it is a file, not a folder\n";
+        assert!(run.stderr.contains(why), "{}", run.stderr);
+        assert_eq!(site.stats().requests, 0);
+        let notes = fs::read_to_string(run.dir.path().join("downloaded"));
+        assert_eq!(notes.ok().as_deref(), Some("notes"), "the file is left as it was");
+    });
+}
+
+#[test]
+fn a_failed_save_names_the_flag_not_its_temporary_file() {
+    on_every_program(|program| {
+        let site = site(Config::with_latency(0.5, 0.0));
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let args = ["-v", "-s", &site.base_url(), "BR"];
+        let mut command = command(program, &args, dir.path());
+        let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start");
+        // downloaded/ goes away while BR's answer is on its way.
+        let asked = wait_until(Duration::from_secs(20), || site.stats().requests > 0);
+        assert!(asked, "BR was asked for");
+        fs::remove_dir(dir.path().join("downloaded")).expect("remove downloaded/");
+        let run = finished(child.wait_with_output().expect("wait"), dir);
+        assert_eq!(run.status, Some(1), "{}", run.describe());
+        let why = "BR error: cannot save downloaded/BR.gif: No such file or directory (os error 2)";
+        assert!(run.stdout.lines().any(|line| line == why), "{}", run.describe());
+        assert!(!run.stdout.contains(".part"), "{}", run.describe());
     });
 }

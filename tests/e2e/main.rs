@@ -23,6 +23,7 @@
 mod canned;
 mod support;
 
+mod answers;
 mod cli;
 mod examples;
 mod faults;
