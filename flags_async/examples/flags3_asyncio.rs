@@ -101,5 +101,5 @@ async fn supervisor(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStat
 }
 
 fn main() -> ExitCode {
-    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+    flags_common::main::<Client>(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
 }

@@ -72,29 +72,24 @@ pub(crate) struct Args {
     pub http2: bool,
 }
 
-/// The programs whose HTTP client speaks HTTP/2: reqwest's, in flags_async
-/// and its flags3 example. The three programs share this crate, and Cargo
-/// builds it once for all of them, so their names are what tells them
-/// apart here (as in the reports).
-const HTTP2_PROGRAMS: [&str; 2] = ["flags_async", "flags3_asyncio"];
-
 /// Parses the command line. Usage errors print clap's message (with its
 /// tips) and the usage, and exit with status 2 before anything else happens.
-pub(crate) fn parse(default_concur_req: usize, max_concur_req: usize) -> Args {
+/// `speaks_http2`: whether the program's HTTP client does (`--http2`).
+pub(crate) fn parse(default_concur_req: usize, max_concur_req: usize, speaks_http2: bool) -> Args {
     let help = max_req_help(default_concur_req, max_concur_req);
     let command = Args::command().name(program()).max_term_width(80);
     let mut command = command.mut_arg("max_req", |arg| arg.help(help));
     let matches = command.try_get_matches_from_mut(env::args_os());
     let args = matches.and_then(|matches| Args::from_arg_matches(&matches));
-    let args = args.and_then(|args| http2_spoken(args, program(), &mut command));
+    let args = args.and_then(|args| http2_spoken(args, speaks_http2, &mut command));
     args.unwrap_or_else(|err| usage_error(err, &mut command))
 }
 
 /// `--http2` is a usage error for the ureq programs, which must say why.
 fn http2_spoken(
-    args: Args, program: &str, command: &mut clap::Command,
+    args: Args, speaks_http2: bool, command: &mut clap::Command,
 ) -> clap::error::Result<Args> {
-    if !args.http2 || HTTP2_PROGRAMS.contains(&program) {
+    if !args.http2 || speaks_http2 {
         return Ok(args);
     }
     let why =
@@ -190,16 +185,15 @@ mod tests {
     }
 
     #[test]
-    fn only_the_async_programs_speak_http2() {
+    fn only_a_client_that_speaks_http2_is_asked_to() {
         let mut command = Args::command();
-        let speaks = |program| {
+        let asked = |speaks_http2| {
             let args = parse_from(&["--http2"]).ok()?;
-            http2_spoken(args, program, &mut command.clone()).map_err(|e| e.exit_code()).ok()
+            http2_spoken(args, speaks_http2, &mut command.clone()).map_err(|e| e.exit_code()).ok()
         };
-        assert!(speaks("flags_async").is_some_and(|args| args.http2));
-        assert!(speaks("flags_seq").is_none());
-        assert!(speaks("flags_threadpool").is_none());
-        let plain = parse_from(&[]).ok().map(|args| http2_spoken(args, "flags_seq", &mut command));
+        assert!(asked(true).is_some_and(|args| args.http2), "reqwest's");
+        assert!(asked(false).is_none(), "ureq's");
+        let plain = parse_from(&[]).ok().map(|args| http2_spoken(args, false, &mut command));
         assert!(
             plain.is_some_and(|args| args.is_ok_and(|args| !args.http2)),
             "no --http2, no error"

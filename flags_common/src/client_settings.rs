@@ -25,3 +25,12 @@ pub struct ClientSettings {
     /// instead of a connection each (flags_async only: see `cli`).
     pub http2: bool,
 }
+
+/// What [`main`](crate::main) must know of a program's HTTP client before
+/// the run: the program names it, `flags_common::main::<Client>(...)`, and
+/// the command line refuses what the client cannot do.
+pub trait HttpClient {
+    /// Whether it speaks HTTP/2 (`--http2`): reqwest's does; ureq speaks
+    /// HTTP/1.1 only.
+    const SPEAKS_HTTP2: bool;
+}

@@ -7,10 +7,13 @@
 //! and its concurrency model.
 //!
 //! A program hands its `download_many` to [`main`], with flags2's two
-//! constants, its default and largest number of concurrent requests:
+//! constants, its default and largest number of concurrent requests, and
+//! names its HTTP client, so that the command line knows what it speaks:
 //!
 //! ```no_run
 //! use flags_common::{DownloadStatus, Plan, Progress, Result, until_interrupted};
+//! # struct Client;
+//! # impl flags_common::HttpClient for Client { const SPEAKS_HTTP2: bool = false; }
 //!
 //! const DEFAULT_CONCUR_REQ: usize = 1;
 //! const MAX_CONCUR_REQ: usize = 1;
@@ -22,7 +25,7 @@
 //! }
 //!
 //! fn main() -> std::process::ExitCode {
-//!     flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+//!     flags_common::main::<Client>(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
 //! }
 //! ```
 //!
@@ -31,6 +34,7 @@
 //! | item | module | what it is |
 //! |---|---|---|
 //! | [`main`] | `run` | parses the command line, starts the site, times `download_many`, reports |
+//! | [`HttpClient`] | `client_settings` | what `main` must know of the program's client: whether it speaks HTTP/2 |
 //! | [`Plan`] | `plan` | the job as plain data: `cc_list`, `base_url`, `concur_req`, `client` |
 //! | [`Progress`] | `progress` | shows each code as it ends: codes, `-v` lines or a bar |
 //! | [`until_interrupted`] | `interrupt` | the codes, until Ctrl-C or SIGTERM says stop |
@@ -74,7 +78,7 @@ pub mod with_reqwest;
 #[cfg(feature = "ureq")]
 pub mod with_ureq;
 
-pub use client_settings::ClientSettings;
+pub use client_settings::{ClientSettings, HttpClient};
 pub use countries::parse_cc;
 pub use error::{Error, Result};
 pub use flags_server::console;

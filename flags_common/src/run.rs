@@ -8,7 +8,7 @@ use flags_server::console::warn;
 use flags_server::signals::Signal;
 
 use crate::cli::{self, Args};
-use crate::client_settings::ClientSettings;
+use crate::client_settings::{ClientSettings, HttpClient};
 use crate::countries::expand_cc_args;
 use crate::error::Result;
 use crate::interrupt;
@@ -33,10 +33,13 @@ const REMOTE_CONCUR_REQ: usize = 20;
 ///
 /// `default_concur_req` is used when `-m` is not given; `max_concur_req`
 /// bounds it (1 for the sequential program): flags2's two constants.
-pub fn main(
+///
+/// `Client` is the program's HTTP client, named so that the command line
+/// knows what it speaks: `flags_common::main::<Client>(download_many, ...)`.
+pub fn main<Client: HttpClient>(
     download_many: DownloadMany, default_concur_req: usize, max_concur_req: usize,
 ) -> ExitCode {
-    let args = cli::parse(default_concur_req, max_concur_req);
+    let args = cli::parse(default_concur_req, max_concur_req, Client::SPEAKS_HTTP2);
     run(&args, download_many, (default_concur_req, max_concur_req)).unwrap_or_else(|err| {
         warn(format_args!("{}: {err}", cli::program()));
         ExitCode::FAILURE

@@ -28,7 +28,7 @@ use reqwest::redirect::Policy;
 use url::Url;
 
 use self::turns::{Turn, Turns};
-use crate::client_settings::ClientSettings;
+use crate::client_settings::{ClientSettings, HttpClient};
 use crate::error::{Error, Result};
 use crate::http::{self, Answer, Failure, MAX_ERROR_BYTES, MAX_FLAG_BYTES, Next, too_big};
 
@@ -44,6 +44,11 @@ pub struct Client {
     site: Url,
     /// Over HTTP/2, the requests waiting for their answers, in order.
     turns: Option<Arc<Turns>>,
+}
+
+/// reqwest speaks HTTP/2 too: `--http2`, see `http2`.
+impl HttpClient for Client {
+    const SPEAKS_HTTP2: bool = true;
 }
 
 impl Client {

@@ -21,7 +21,7 @@ use ureq::http::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, LOCATION
 use ureq::{Agent, Body};
 use url::Url;
 
-use crate::client_settings::ClientSettings;
+use crate::client_settings::{ClientSettings, HttpClient};
 use crate::error::{Error, Result};
 use crate::http::{self, Answer, Credentials, Failure, MAX_ERROR_BYTES, MAX_FLAG_BYTES, Next};
 
@@ -35,6 +35,11 @@ pub struct Client {
     agent: Agent,
     credentials: Option<Credentials>,
     timeout: Duration,
+}
+
+/// ureq speaks HTTP/1.1 only: each thread keeps a connection of its own.
+impl HttpClient for Client {
+    const SPEAKS_HTTP2: bool = false;
 }
 
 impl Client {

@@ -48,5 +48,5 @@ fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>
 }
 
 fn main() -> ExitCode {
-    flags_common::main(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
+    flags_common::main::<Client>(download_many, DEFAULT_CONCUR_REQ, MAX_CONCUR_REQ)
 }
