@@ -90,9 +90,11 @@ fn stops(series: &[Series]) -> String {
         for point in one.points.iter() {
             let Some(refused) = &point.refused else { continue };
             let (kind, n, alive) = (one.kind.name(), point.n, point.alive);
-            let who =
-                if refused.by == "system" { "the system refused" } else { "the probe stopped" };
-            let _ = writeln!(text, "\n{kind} at N={n}: {alive} started, then {who} the next");
+            let then = match refused.by.as_str() {
+                "system" => "the system refused the next",
+                _ => "the probe stopped, before a limit",
+            };
+            let _ = writeln!(text, "\n{kind} at N={n}: {alive} started, then {then}");
             let _ = writeln!(text, "  why:   {}", refused.reason);
             let limits = refused.limit.as_deref().unwrap_or("none read was full");
             for limit in limits.split("; ") {
