@@ -200,13 +200,20 @@ fn weighs_threads_futures_and_connections_as_json() {
         assert_eq!(counts, [0, 1, 2], "the baseline first: {kind}");
         let connects = matches!(kind["kind"].as_str(), Some("ureq" | "reqwest"));
         for point in points {
+            let n = point["n"].as_u64().expect("N");
+            // All N started, none refused; threads and futures timed, and
+            // the connections not (their time is their GETs').
+            assert_eq!((point["alive"].as_u64(), &point["refused"]), (Some(n), &Value::Null));
+            let timed = point["start_secs"].as_f64().is_some_and(|secs| secs >= 0.0);
+            assert_eq!(timed, !connects, "{point}");
+            let each = &point["start_per_unit_ns"];
+            assert_eq!(each.is_number(), !connects && n > 0, "{point}");
             let figures = ["peak_rss_bytes", "anon_rss_bytes", "per_unit_bytes", "requests"];
             for figure in figures.into_iter().chain(["connections"]) {
                 assert!(point.get(figure).is_some_and(number_or_null), "{figure} in {point}");
             }
             assert_eq!(point["peak_rss_bytes"].is_number(), cfg!(unix), "{point}");
             // Two GETs on each connection: each one was kept alive.
-            let n = point["n"].as_u64().expect("N");
             let seen = (point["requests"].as_u64(), point["connections"].as_u64());
             assert_eq!(
                 seen,
@@ -218,10 +225,53 @@ fn weighs_threads_futures_and_connections_as_json() {
         let step = &kind["last_step"];
         assert_eq!((step["from"].as_u64(), step["to"].as_u64()), (Some(1), Some(2)), "{kind}");
         assert!(step["per_unit_bytes"].is_number(), "{kind}");
+        assert_eq!(
+            (&kind["skipped"], &kind["skipped_because"]),
+            (&serde_json::json!([]), &Value::Null)
+        );
     }
     for size in ["waiting_future_bytes", "get_future_bytes"] {
         assert!(costs[size].as_u64().is_some_and(|bytes| bytes > 0), "{size} in {costs}");
     }
+}
+
+/// A thread the system refuses is reported, not a panic: with
+/// `RLIMIT_NPROC` (`ulimit -u`) at 20, the 20th task of the probe's user
+/// is refused, and the probe says so. Root is exempt from that limit, so
+/// as root the probe runs as `nobody` (uid 65534); as another user, with
+/// the limit at 0, for that user has processes already.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_refused_thread_is_reported_not_a_panic() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+
+    let root = std::fs::metadata("/proc/self").is_ok_and(|me| me.uid() == 0);
+    let tasks = if root { 20 } else { 0 };
+    let mut probe = Command::new(exe("flags_compare"));
+    probe.args(["__probe", "threads", "1000", "http://127.0.0.1:1/flags"]);
+    if root {
+        probe.uid(65534).gid(65534);
+    }
+    // SAFETY: between fork and exec, only setrlimit, a plain system call:
+    // no allocation, no lock.
+    unsafe {
+        probe.pre_exec(move || rlimit::Resource::NPROC.set(tasks, tasks));
+    }
+    let output = probe.output().expect("run a probe");
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let line = json(&stdout);
+    assert!(line["alive"].as_u64().is_some_and(|alive| alive < tasks.max(1)), "{line}");
+    let refused = &line["refused"];
+    assert_eq!(refused["by"], "system", "{line}");
+    let reason = refused["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("(os error 11)"), "EAGAIN: {line}");
+    let limit = refused["limit"].as_str().unwrap_or_default();
+    assert!(limit.contains(&format!("RLIMIT_NPROC = {tasks},")), "{line}");
+    // Its memory and start time are those of the threads that started.
+    assert!(line["anon_rss_bytes"].is_number() && line["start_secs"].is_number(), "{line}");
 }
 
 #[test]

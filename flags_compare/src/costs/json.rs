@@ -10,15 +10,21 @@
 //! {"kinds": [{"kind": "threads", "what": "a std thread, started and parked, ...",
 //!             "points": [{"n": 0, "peak_rss_bytes": 3387392, "measured_by": "VmHWM",
 //!                         "anon_rss_bytes": 299008, "per_unit_bytes": null,
-//!                         "requests": null, "connections": null}, ...],
+//!                         "requests": null, "connections": null, "alive": 0,
+//!                         "start_secs": 0.000002, "start_per_unit_ns": null,
+//!                         "refused": null}, ...,
+//!                        {"n": 100000, ..., "alive": 16350, "start_secs": 1.86, ...,
+//!                         "refused": {"by": "probe", "reason": "...",
+//!                                     "limit": "vm.max_map_count = 65530, ..."}}],
 //!             "last_step": {"from": 1, "to": 100, "per_unit_bytes": 10444.8},
-//!             "per_unit_of": "anon_rss"},
+//!             "per_unit_of": "anon_rss", "skipped": [], "skipped_because": null},
 //!            {"kind": "futures", ...}, {"kind": "ureq", ...}, {"kind": "reqwest", ...}],
 //!  "waiting_future_bytes": 88, "get_future_bytes": 792}
 //! ```
 
 use serde::Serialize;
 
+use super::probe::Refusal;
 use super::{Costs, Series};
 use crate::json::{round, to_text};
 
@@ -45,6 +51,9 @@ pub struct KindJson {
     /// What the per unit figures divide: `anon_rss` (where every probe
     /// could tell it), else `peak_rss`.
     pub per_unit_of: &'static str,
+    /// The counts asked that this kind was not probed at, and why.
+    pub skipped: Vec<u32>,
+    pub skipped_because: Option<&'static str>,
 }
 
 /// N of a kind, alive at once, in a process of their own.
@@ -67,6 +76,15 @@ pub struct PointJson {
     /// futures.
     pub requests: Option<usize>,
     pub connections: Option<usize>,
+    /// How many were alive: N, unless the system stopped them. The per
+    /// unit figures divide by it.
+    pub alive: u32,
+    /// From the first spawn until all were waiting (threads, futures), and
+    /// that over `alive`, in nanoseconds.
+    pub start_secs: Option<f64>,
+    pub start_per_unit_ns: Option<u128>,
+    /// Why no more than `alive` started.
+    pub refused: Option<Refusal>,
 }
 
 /// Per unit from one N to the next.
@@ -93,6 +111,10 @@ pub fn render(costs: &Costs) -> String {
                 per_unit_bytes: series.per_unit(point).map(|bytes| round(bytes, 1)),
                 requests: point.requests,
                 connections: point.connections,
+                alive: point.alive,
+                start_secs: point.start.map(|start| start.as_secs_f64()),
+                start_per_unit_ns: point.start_per_unit().map(|each| each.as_nanos()),
+                refused: point.refused.clone(),
             })
             .collect(),
         last_step: series.last_step().map(|(from, to, bytes)| StepJson {
@@ -101,6 +123,8 @@ pub fn render(costs: &Costs) -> String {
             per_unit_bytes: round(bytes, 1),
         }),
         per_unit_of: if series.by_anon() { "anon_rss" } else { "peak_rss" },
+        skipped: series.skipped.clone(),
+        skipped_because: (!series.skipped.is_empty()).then(|| series.kind.why_no_more()).flatten(),
     };
     to_text(&CostsJson {
         kinds: costs.series.iter().map(kind).collect(),

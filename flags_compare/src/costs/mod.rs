@@ -21,6 +21,10 @@
 //! The connections go to a `flags_server` in a process of its own, on
 //! loopback: its memory is its own, not the probe's.
 //!
+//! Each probe also times how long its threads or futures take to start,
+//! and the threads probe stops at the system's limit and says which
+//! (`limits`): there a thread is refused, not a panic.
+//!
 //! RSS counts the pages a process touched in user space. The kernel's
 //! memory for the same things (socket buffers, a thread's kernel stack,
 //! page tables) is not in it, and so not in these figures.
@@ -28,22 +32,35 @@
 //! From a release build, on Linux with 2 cores (the table only):
 //!
 //! ```text
-//! $ target/release/flags_compare costs 1,10,100,300,676
+//! $ target/release/flags_compare costs 10,100,1000,10000,100000
 //!                    threads               futures                 ureq                reqwest
 //!           N       peak   per unit       peak   per unit       peak   per unit       peak   per unit
-//!           0    4.3 MiB               4.5 MiB               4.2 MiB               6.5 MiB
-//!           1    4.3 MiB   12.0 KiB    4.5 MiB    4.0 KiB    5.1 MiB    4.0 KiB    6.9 MiB   12.0 KiB
-//!          10    4.5 MiB   11.6 KiB    4.4 MiB      410 B    5.3 MiB   11.2 KiB    7.2 MiB   16.4 KiB
-//!         100    5.4 MiB    9.8 KiB    4.6 MiB      123 B    6.5 MiB   14.4 KiB    9.7 MiB   27.4 KiB
-//!         300    7.0 MiB    9.6 KiB    4.5 MiB      177 B    9.4 MiB   14.6 KiB   14.9 MiB   27.5 KiB
-//!         676   10.8 MiB    9.6 KiB    4.6 MiB      170 B   15.0 MiB   14.7 KiB   25.2 MiB   28.1 KiB
-//!     300→676               9.6 KiB                 163 B              14.7 KiB              28.6 KiB
+//!           0    4.3 MiB               4.6 MiB               4.1 MiB               6.4 MiB
+//!          10    4.4 MiB   12.0 KiB    4.4 MiB         ~0    5.3 MiB   11.6 KiB    7.1 MiB   17.2 KiB
+//!         100    5.3 MiB    9.8 KiB    4.7 MiB      123 B    6.5 MiB   14.4 KiB    9.7 MiB   28.4 KiB
+//!        1000   13.8 MiB    9.6 KiB    4.7 MiB      172 B   19.4 MiB   14.7 KiB   34.4 MiB   28.2 KiB
+//!       10000   97.8 MiB    9.6 KiB    6.1 MiB      175 B  148.9 MiB   14.7 KiB  279.8 MiB   27.9 KiB
+//!      100000  160.4 MiB    9.8 KiB   21.3 MiB      176 B    skipped               skipped
+//!    1000→10k                                                          14.7 KiB              27.9 KiB
+//!    10k→100k              10.1 KiB                 176 B
+//!
+//! Start: from the first spawn until all N are waiting
+//!           N    threads     total   per unit    futures     total   per unit
+//!          10      10 up  556.0 µs    55.6 µs      10 up    7.2 µs     720 ns
+//!         100     100 up    3.6 ms    35.6 µs     100 up   17.5 µs     175 ns
+//!        1000    1000 up   36.4 ms    36.4 µs    1000 up  146.0 µs     146 ns
+//!       10000   10000 up  427.7 ms    42.8 µs   10000 up    1.4 ms     142 ns
+//!      100000   16353 up  799.0 ms    48.9 µs  100000 up   17.6 ms     176 ns
 //! ```
 //!
-//! At N = 1 and 10, a future or a thread is lost in the 4 KiB pages: the
+//! At N = 10, a future or a thread is lost in the 4 KiB pages: the
 //! large N tell. A parked thread, some 10 KiB (two pages of stack, the
 //! rest its allocator's state); a waiting future, under 200 bytes; a ureq
 //! connection, 15 KiB (its 8 + 4 KiB buffers); a reqwest connection, 28 KiB.
+//! A thread takes 30-50 µs to start, a future 150 ns. At 100,000 the
+//! threads stop at 16,353, where the probe's memory maps reach
+//! `vm.max_map_count` (see `threads`), and the connections are not probed
+//! above [`MOST_CONNECTIONS`].
 //! The connections are the programs' own clients, flags_common's, built
 //! from the same settings as theirs. Before, the probes built look-alike
 //! clients by hand and were found before clap parsed anything; the per
@@ -53,6 +70,7 @@
 //! goes through as a subcommand.
 
 mod json;
+mod limits;
 pub mod probe;
 mod spawn;
 mod table;
@@ -70,6 +88,8 @@ use flags_common::ClientSettings;
 use flags_server::console::say;
 use indicatif::ProgressBar;
 
+use self::probe::Refusal;
+
 use crate::failure::Failure;
 use crate::site::{SiteProcess, SiteSettings};
 use crate::{programs, progress};
@@ -78,7 +98,7 @@ use crate::{programs, progress};
 #[derive(Args, Debug)]
 pub struct CostsArgs {
     /// How many of each kind to hold at once, each count in a probe of its own
-    #[arg(value_name = "N,N,..", required = true, num_args = 1, action = clap::ArgAction::Set, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(value_name = "N,N,..", required = true, num_args = 1, action = clap::ArgAction::Set, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub counts: Vec<u32>,
     /// Print the figures as one JSON object instead of a table
     #[arg(long)]
@@ -125,7 +145,25 @@ impl Kind {
     pub fn connects(self) -> bool {
         matches!(self, Kind::Ureq | Kind::Reqwest)
     }
+
+    /// The most a probe of this kind is asked to hold, if there is a most.
+    pub fn most(self) -> Option<u32> {
+        self.connects().then_some(MOST_CONNECTIONS)
+    }
+
+    /// Why not more than [`Kind::most`].
+    pub fn why_no_more(self) -> Option<&'static str> {
+        self.connects()
+            .then_some("N connections need N file descriptors here, N in the site, N local ports")
+    }
 }
+
+/// The connection probes go no further: N connections take N file
+/// descriptors in the probe and N more in the site (a process may open
+/// 20,000 on the machine these figures come from, `ulimit -n`), and N of
+/// loopback's local ports (28,232 by default, `ip_local_port_range`).
+/// Threads and futures go as far as asked, or as the system allows.
+pub const MOST_CONNECTIONS: u32 = 10_000;
 
 /// A peak resident memory, and how it was read.
 #[derive(Clone, Copy, Debug)]
@@ -155,12 +193,21 @@ pub struct Point {
     /// that 2N on N show that each was kept alive.
     pub requests: Option<usize>,
     pub connections: Option<usize>,
+    /// How many were alive when the memory was read: N, unless the system
+    /// refused one. The per unit figures divide by it.
+    pub alive: u32,
+    /// From the first start until all were waiting (threads and futures).
+    pub start: Option<Duration>,
+    /// Why no more than `alive` started.
+    pub refused: Option<Refusal>,
 }
 
-/// A kind's probes, from N = 0 up.
+/// A kind's probes, from N = 0 up, and the counts asked that it skipped
+/// (above [`Kind::most`]).
 pub struct Series {
     pub kind: Kind,
     pub points: Vec<Point>,
+    pub skipped: Vec<u32>,
 }
 
 impl Series {
@@ -186,9 +233,10 @@ impl Series {
         self.points.iter().all(|point| point.anon.is_some())
     }
 
-    /// Bytes per unit from one point to a later one.
+    /// Bytes per unit from one point to a later one, of those alive: a
+    /// thread the system refused costs nothing, and is not counted.
     fn slope(&self, from: &Point, to: &Point) -> Option<f64> {
-        if to.n <= from.n {
+        if to.alive <= from.alive {
             return None;
         }
         let (before, after) = if self.by_anon() {
@@ -196,7 +244,23 @@ impl Series {
         } else {
             (from.peak?.bytes, to.peak?.bytes)
         };
-        Some((after as f64 - before as f64) / f64::from(to.n - from.n))
+        Some((after as f64 - before as f64) / f64::from(to.alive - from.alive))
+    }
+
+    /// The point at count `n`, if it was probed.
+    pub fn at(&self, n: u32) -> Option<&Point> {
+        self.points.iter().find(|point| point.n == n)
+    }
+}
+
+impl Point {
+    /// How long one took to start, on average: the start time over those
+    /// alive.
+    pub fn start_per_unit(&self) -> Option<Duration> {
+        match self.alive {
+            0 => None,
+            alive => Some(self.start? / alive),
+        }
     }
 }
 
@@ -206,6 +270,8 @@ const HELD: f64 = 0.25;
 
 /// Everything `costs` measured.
 pub struct Costs {
+    /// 0, then each count asked: the rows.
+    pub counts: Vec<u32>,
     pub series: Vec<Series>,
     /// `size_of_val` of one waiting future of the `futures` probe.
     pub waiting_future_bytes: usize,
@@ -242,6 +308,7 @@ fn costs(asked: &[u32], bin_dir: Option<&Path>) -> Result<Costs, Failure> {
     let series = Kind::ALL.into_iter().map(measure).collect::<Result<Vec<_>, _>>();
     progress.finish_and_clear();
     Ok(Costs {
+        counts,
         series: series?,
         waiting_future_bytes: waiting::waiting_future_bytes(),
         get_future_bytes: with_reqwest::get_future_bytes(),
@@ -253,10 +320,13 @@ fn counts(asked: &[u32]) -> Vec<u32> {
     asked.iter().copied().chain([0]).collect::<BTreeSet<u32>>().into_iter().collect()
 }
 
-/// A probe of `kind` at each count, one after another.
+/// A probe of `kind` at each count, one after another, up to its most.
 fn measure(
     kind: Kind, counts: &[u32], site: &SiteProcess, progress: &ProgressBar,
 ) -> Result<Series, Failure> {
+    let most = kind.most().unwrap_or(u32::MAX);
+    let (probed, skipped): (Vec<u32>, Vec<u32>) = counts.iter().partition(|&&n| n <= most);
+    progress.inc(skipped.len() as u64);
     let point = |&n: &u32| {
         progress.set_message(format!("{} N={n}", kind.name()));
         let reading = spawn::probe(kind, n, &site.url)?;
@@ -267,10 +337,12 @@ fn measure(
             (None, None)
         };
         progress.inc(1);
-        Ok(Point { n, peak: reading.peak, anon: reading.anon, requests, connections })
+        let (peak, anon, alive) = (reading.peak, reading.anon, reading.alive);
+        let (start, refused) = (reading.start, reading.refused);
+        Ok(Point { n, peak, anon, requests, connections, alive, start, refused })
     };
-    let points = counts.iter().map(point).collect::<Result<_, Failure>>()?;
-    Ok(Series { kind, points })
+    let points = probed.iter().map(point).collect::<Result<_, Failure>>()?;
+    Ok(Series { kind, points, skipped })
 }
 
 /// How many requests the site saw since it was last asked, and on how many
@@ -307,7 +379,17 @@ mod tests {
 
     fn point(n: u32, kib: u64) -> Point {
         let peak = Some(Peak { bytes: (kib + 3000) << 10, by: Peak::OWN });
-        Point { n, peak, anon: Some(kib << 10), requests: None, connections: None }
+        let (start, refused) = (None, None);
+        Point {
+            n,
+            peak,
+            anon: Some(kib << 10),
+            requests: None,
+            connections: None,
+            alive: n,
+            start,
+            refused,
+        }
     }
 
     #[test]
@@ -318,17 +400,36 @@ mod tests {
     #[test]
     fn a_unit_costs_the_growth_over_the_baseline() {
         let points = vec![point(0, 2000), point(1, 2032), point(100, 3000), point(300, 5000)];
-        let series = Series { kind: Kind::Threads, points };
+        let series = Series { kind: Kind::Threads, points, skipped: vec![] };
         let per_unit = |index: usize| series.per_unit(&series.points[index]);
         assert_eq!(per_unit(0), None, "nothing to divide by at N = 0");
         assert_eq!(per_unit(1), Some(32.0 * 1024.0));
         assert_eq!(per_unit(2), Some(10.0 * 1024.0));
         assert_eq!(series.last_step(), Some((100, 300, 10.0 * 1024.0)));
-        let unknown = Point { n: 5, peak: None, anon: None, requests: None, connections: None };
+        let unknown = Point { peak: None, anon: None, ..point(5, 0) };
         assert_eq!(series.per_unit(&unknown), None);
         // Without the anonymous memory, the peaks.
         let peaks_only = |n, kib| Point { anon: None, ..point(n, kib) };
-        let series = Series { kind: Kind::Ureq, points: vec![peaks_only(0, 0), peaks_only(2, 64)] };
+        let points = vec![peaks_only(0, 0), peaks_only(2, 64)];
+        let series = Series { kind: Kind::Ureq, points, skipped: vec![] };
         assert_eq!(series.per_unit(&series.points[1]), Some(32.0 * 1024.0));
+    }
+
+    #[test]
+    fn a_thread_that_did_not_start_is_not_counted() {
+        let start = Some(Duration::from_millis(500));
+        let stopped = Point { alive: 1000, start, ..point(100_000, 2000 + 10_000) };
+        let series =
+            Series { kind: Kind::Threads, points: vec![point(0, 2000), stopped], skipped: vec![] };
+        // 10,000 KiB over the 1,000 alive, not over the 100,000 asked.
+        assert_eq!(series.per_unit(&series.points[1]), Some(10.0 * 1024.0));
+        assert_eq!(series.points[1].start_per_unit(), Some(Duration::from_micros(500)));
+        assert_eq!(series.points[0].start_per_unit(), None, "none started at N = 0");
+    }
+
+    #[test]
+    fn only_the_connections_have_a_most() {
+        let most = Kind::ALL.map(Kind::most);
+        assert_eq!(most, [None, None, Some(MOST_CONNECTIONS), Some(MOST_CONNECTIONS)]);
     }
 }

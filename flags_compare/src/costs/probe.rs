@@ -3,14 +3,25 @@
 //!
 //! It holds N of KIND alive at once (N = 0: none, the baseline), reads its
 //! own memory while they are (see `memory`), prints it as one line of JSON,
-//! `{"peak_rss_bytes":3387392,"anon_rss_bytes":1347584}` (`null` where the
-//! system can't tell), and exits. A process's peak never goes down: only a
+//! and exits:
+//!
+//! ```json
+//! {"peak_rss_bytes":3387392,"anon_rss_bytes":1347584,"alive":100,"start_secs":0.0041,"refused":null}
+//! ```
+//!
+//! (`null` where the system can't tell, or where the kind has no start:
+//! the connection probes' time is their GETs'.) Where the system refuses a
+//! thread, the probe stops starting them and reports what it has: `alive`
+//! below N, the memory of those, and `refused`, the system's error and the
+//! limit it met if one can tell (see `limits`). It never panics over
+//! it: a refusal is a result here. A process's peak never goes down: only a
 //! fresh process for each figure shows what N of one thing cost, and
 //! nothing else. URL is
 //! the `flags_server` that the connection probes GET a flag from; it must
 //! be on this machine, as the probes go to it directly, never by a proxy.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::Args;
 use flags_server::console::say;
@@ -41,15 +52,56 @@ pub struct ProbeArgs {
 pub struct ProbeLine {
     /// The probe's own peak resident memory, in bytes (`VmHWM`).
     pub peak_rss_bytes: Option<u64>,
-    /// Its anonymous memory with all N alive, in bytes (`RssAnon`).
+    /// Its anonymous memory with all alive, in bytes (`RssAnon`).
     pub anon_rss_bytes: Option<u64>,
+    /// How many were alive then: N, unless the system refused one.
+    pub alive: usize,
+    /// Seconds from the first start until all were waiting (threads and
+    /// futures only).
+    pub start_secs: Option<f64>,
+    /// Why no more than `alive` started.
+    pub refused: Option<Refusal>,
+}
+
+/// Why the threads probe started no more.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Refusal {
+    /// `system`: the system refused the next thread, and `reason` is its
+    /// `io::Error`, `Resource temporarily unavailable (os error 11)`.
+    /// `probe`: the probe did not ask, as the system would have ended it
+    /// instead of refusing (see `threads`), and `reason` says why.
+    pub by: String,
+    pub reason: String,
+    /// The limit it met, where the probe can tell (see `limits`).
+    pub limit: Option<String>,
+}
+
+/// What a probe held, while all were alive.
+pub struct Held {
+    pub own: Own,
+    pub alive: usize,
+    pub start: Option<Duration>,
+    pub refused: Option<Refusal>,
+}
+
+impl Held {
+    /// All `n` held, with no start time to tell.
+    pub fn all(n: usize, own: Own) -> Held {
+        Held { own, alive: n, start: None, refused: None }
+    }
 }
 
 /// Runs the probe: the line on stdout, or a failure (exit status 1).
 pub fn run(args: &ProbeArgs) -> Result<(), Failure> {
     let (kind, n) = (args.kind, args.n);
-    let own = hold(kind, n, &args.url).map_err(|err| format!("{} N={n}: {err}", kind.name()))?;
-    let line = ProbeLine { peak_rss_bytes: own.peak, anon_rss_bytes: own.anon };
+    let held = hold(kind, n, &args.url).map_err(|err| format!("{} N={n}: {err}", kind.name()))?;
+    let line = ProbeLine {
+        peak_rss_bytes: held.own.peak,
+        anon_rss_bytes: held.own.anon,
+        alive: held.alive,
+        start_secs: held.start.map(|start| start.as_secs_f64()),
+        refused: held.refused,
+    };
     say(format_args!("{}\n", serde_json::to_string(&line).unwrap_or_default()));
     Ok(())
 }
@@ -65,15 +117,16 @@ fn on_loopback(url: &str) -> Result<String, String> {
     }
 }
 
-/// Holds `n` of `kind`; this process's memory while all are alive.
-fn hold(kind: Kind, n: usize, url: &str) -> Result<Own, String> {
+/// Holds `n` of `kind`: this process's memory while all are alive, and
+/// what else the kind tells.
+fn hold(kind: Kind, n: usize, url: &str) -> Result<Held, String> {
     // N connections take N file descriptors, more than the usual 1024.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     match kind {
-        Kind::Threads => threads::hold(n),
+        Kind::Threads => Ok(threads::hold(n)),
         Kind::Futures => waiting::hold(n),
-        Kind::Ureq => with_ureq::hold(n, url),
-        Kind::Reqwest => with_reqwest::hold(n, url),
+        Kind::Ureq => with_ureq::hold(n, url).map(|own| Held::all(n, own)),
+        Kind::Reqwest => with_reqwest::hold(n, url).map(|own| Held::all(n, own)),
     }
 }
 

@@ -3,8 +3,9 @@
 
 use std::io::Read;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use super::probe::{MODE, ProbeLine};
+use super::probe::{MODE, ProbeLine, Refusal};
 use super::{Kind, Peak};
 use crate::failure::Failure;
 use crate::{interrupt, wait};
@@ -13,8 +14,13 @@ use crate::{interrupt, wait};
 pub struct Reading {
     /// The one it read itself (Linux); else wait4's, where there is wait4.
     pub peak: Option<Peak>,
-    /// Its anonymous memory with all N alive (Linux).
+    /// Its anonymous memory with all alive (Linux).
     pub anon: Option<u64>,
+    /// How many were alive: N, unless the system refused one.
+    pub alive: u32,
+    /// How long they took to start (threads, futures).
+    pub start: Option<Duration>,
+    pub refused: Option<Refusal>,
 }
 
 /// Runs one probe to its end, and reads what it said.
@@ -37,7 +43,10 @@ pub fn probe(kind: Kind, n: u32, url: &str) -> Result<Reading, Failure> {
                 line.map_err(|err| format!("the {} probe said {stdout:?}: {err}", kind.name()))?;
             let own = line.peak_rss_bytes.map(|bytes| Peak { bytes, by: Peak::OWN });
             let peak = own.or(exit.peak_rss_bytes.map(|bytes| Peak { bytes, by: Peak::WAIT4 }));
-            Ok(Reading { peak, anon: line.anon_rss_bytes })
+            // A probe may not say more were alive than it was asked for.
+            let alive = line.alive.min(n as usize) as u32;
+            let start = line.start_secs.and_then(|secs| Duration::try_from_secs_f64(secs).ok());
+            Ok(Reading { peak, anon: line.anon_rss_bytes, alive, start, refused: line.refused })
         }
         status => Err(Failure::of_exit("a probe", status, &stderr)),
     }

@@ -7,30 +7,35 @@
 //! what a waiting future costs, apart from what it waits for.
 
 use std::cell::Cell;
+use std::time::Instant;
 
 use futures::{StreamExt, future, stream};
 use tokio::runtime::Runtime;
 use tokio::sync::Notify;
 
-use crate::memory::{self, Own};
+use super::probe::Held;
+use crate::memory;
 
-/// Runs `n` waiting futures; reads this process's memory once all of
-/// them wait, then lets them end.
-pub fn hold(n: usize) -> Result<Own, String> {
-    let notify = Notify::new();
-    let waiting = Cell::new(0);
+/// Runs `n` waiting futures; times their start, from the first made to the
+/// last waiting, and reads this process's memory once all of them wait,
+/// then lets them end.
+pub fn hold(n: usize) -> Result<Held, String> {
+    let (notify, waiting) = (Notify::new(), Cell::new(0));
+    let event_loop = runtime()?;
+    let start = Instant::now();
     let all = stream::iter(0..n).map(|_| wait(&notify, &waiting)).buffer_unordered(n.max(1));
     let release = async {
         // Each future counts itself in once polled; until all have, let them run.
         while waiting.get() < n {
             tokio::task::yield_now().await;
         }
+        let start = start.elapsed();
         let own = memory::own();
         notify.notify_waiters();
-        own
+        Held { start: Some(start), ..Held::all(n, own) }
     };
-    let (_, own) = runtime()?.block_on(future::join(all.collect::<Vec<()>>(), release));
-    Ok(own)
+    let (_, held) = event_loop.block_on(future::join(all.collect::<Vec<()>>(), release));
+    Ok(held)
 }
 
 /// One waiting future: it counts itself in, then waits for the release.
