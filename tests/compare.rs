@@ -5,13 +5,15 @@
 //!
 //! This is the `compare` suite of the flags_e2e package (`cargo test -p
 //! flags_e2e --test compare`); flags_compare and the programs it compares
-//! are built first, by the package's library (`src/programs.rs`).
+//! are built first, by `programs.rs`.
+
+mod programs;
 
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use flags_e2e::exe;
+use programs::exe;
 
 /// The folder of the programs' builds, up to date.
 fn bin_dir() -> String {

@@ -15,15 +15,16 @@
 mod cdp;
 #[path = "../flags_server/tests/live_page/mod.rs"]
 mod live_page;
+mod programs;
 
 use std::collections::BTreeSet;
 use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
-use flags_e2e::exe;
 use flags_server::console::say;
 use flags_server::{Config, Fault, Site};
 use live_page::{Shown, chromium, runs, shown, watch};
+use programs::exe;
 
 /// Longer than the page's pause (2 s with nothing in flight) that starts a
 /// new run.

@@ -4,8 +4,8 @@
 //! status, and what the site saw.
 //!
 //! This is the `e2e` suite of the flags_e2e package (`cargo test -p
-//! flags_e2e --test e2e`); the programs it runs are built first, by the
-//! package's library (`src/programs.rs`).
+//! flags_e2e --test e2e`); the programs it runs are built first, by
+//! `programs.rs`, which the three suites share.
 //!
 //! - `models`: what differs between the programs, their concurrency;
 //! - `cli`: the command line and the reports, which the three share, so
@@ -21,6 +21,8 @@
 //! - `terminal`: the progress display in a real terminal (tmux).
 
 mod canned;
+#[path = "../programs.rs"]
+mod programs;
 mod support;
 
 mod answers;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 pub use flags_server::{Config, Fault, Site, flag_gif};
 
-use flags_e2e::exe;
+use crate::programs::exe;
 
 /// One of the three programs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,8 +7,8 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::programs::exe;
 use crate::support::*;
-use flags_e2e::exe;
 use flags_server::console::warn;
 
 /// A program running in a terminal of its own, 100 columns by 30 lines.

@@ -8,11 +8,7 @@
 //!
 //! | path | what it is |
 //! |---|---|
-//! | `src/programs.rs` | [`exe`]: the binaries under test, built once per test process |
+//! | `programs.rs` | `exe`: the binaries under test, built once per test process; each suite includes it by path |
 //! | `e2e/` | the `e2e` suite: flags_seq, flags_threadpool, flags_async and the examples (see `e2e/main.rs`) |
 //! | `compare.rs` | the `compare` suite: flags_compare on small real workloads, and its errors |
 //! | `live.rs` | the `live` suite: flags_server's live page in headless Chromium while the three programs run |
-
-mod programs;
-
-pub use programs::exe;
