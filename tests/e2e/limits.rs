@@ -14,6 +14,9 @@ use crate::support::*;
 /// The 194 codes that have a flag, of the 676 that `-e` tries.
 const FLAGS: usize = 194;
 
+/// The user who runs the threads' test when the tests run as root.
+const NOBODY: u32 = 65534;
+
 /// A limit of the process, as a shell's `ulimit` sets it.
 #[derive(Clone, Copy)]
 enum Limit {
@@ -42,7 +45,6 @@ fn run_under(program: Program, args: &[&str], limit: Limit) -> Run {
                 Limit::Threads(threads) => (Resource::NPROC, threads),
             };
             if matches!(limit, Limit::Threads(_)) && as_root {
-                const NOBODY: u32 = 65534;
                 if libc::setgid(NOBODY) != 0 || libc::setuid(NOBODY) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
@@ -117,22 +119,22 @@ fn threads_fit_in_the_address_space_allowed() {
 #[test]
 fn threads_the_system_refuses_leave_their_work_to_the_others() {
     let site = site(Config::default());
-    on_every_program(|program| {
+    // One program after another: the limit counts all the user's threads,
+    // and three programs at once would take each other's.
+    for program in [SEQ, THREADPOOL, ASYNC] {
         let args = ["-s", &site.base_url(), "-e", "-m", "676"];
         let run = run_under(program, &args, Limit::Threads(user_tasks() + 24));
         assert_every_flag(&run);
         let refused = said(&run, "the system refused a thread after ");
         assert_eq!(refused, usize::from(program == THREADPOOL), "{}", run.describe());
-    });
+    }
 }
 
-/// How many processes and threads the user running the tests has now, who
-/// has no limit to meet as root (the run becomes `nobody`, who has none).
+/// How many processes and threads the run's user has now: the user running
+/// the tests, or `nobody` for root.
 fn user_tasks() -> u64 {
-    if unsafe { libc::geteuid() } == 0 {
-        return 0;
-    }
-    let uid = format!("Uid:\t{}\t", unsafe { libc::getuid() });
+    let me = unsafe { libc::getuid() };
+    let uid = format!("Uid:\t{}\t", if me == 0 { NOBODY } else { me });
     let tasks = fs::read_dir("/proc").into_iter().flatten().flatten().flat_map(|process| {
         fs::read_dir(process.path().join("task")).into_iter().flatten().flatten()
     });
