@@ -44,10 +44,9 @@ fn run_under(program: Program, args: &[&str], limit: Limit) -> Run {
                 Limit::AddressSpace(bytes) => (Resource::AS, bytes),
                 Limit::Threads(threads) => (Resource::NPROC, threads),
             };
-            if matches!(limit, Limit::Threads(_)) && as_root {
-                if libc::setgid(NOBODY) != 0 || libc::setuid(NOBODY) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
+            let become_nobody = matches!(limit, Limit::Threads(_)) && as_root;
+            if become_nobody && (libc::setgid(NOBODY) != 0 || libc::setuid(NOBODY) != 0) {
+                return Err(std::io::Error::last_os_error());
             }
             rlimit::setrlimit(resource, value, value)
         });
