@@ -88,20 +88,26 @@ impl Client {
     /// over HTTP/1.1. Over HTTP/2 the clock starts once the request's stream
     /// is surely open (see `turns`), so that waiting a turn is not a timeout;
     /// and a request that the site did not process goes to the back of the
-    /// queue, as long as the site answers others in the meantime (a site
-    /// that goes away after every 50 streams needs 14 connections for 676).
+    /// queue: once in any case, and again as long as the site answers others
+    /// in the meantime (a site that goes away after every 50 streams needs
+    /// 14 connections for 676).
     async fn until_processed(&self, url: &Url) -> Result<Exchange> {
         let Some(turns) = &self.turns else { return self.exchange(url, None).await };
+        let mut sent_again = false;
         loop {
             let turn = turns.take();
             let answers = turn.answers();
             let exchange = self.timed(url, &turn).await?;
             drop(turn); // out of the queue while it waits to be sent again
             match exchange {
-                Exchange::NotProcessed(err) if !turns.answered_since(answers).await => {
+                // The first time needs no answer since: at `-m 1` nobody
+                // else waits for one, and the site's GOAWAY was news enough.
+                Exchange::NotProcessed(err)
+                    if sent_again && !turns.answered_since(answers).await =>
+                {
                     return Err(err);
                 }
-                Exchange::NotProcessed(_) => continue,
+                Exchange::NotProcessed(_) => sent_again = true,
                 exchange => return Ok(exchange),
             }
         }
