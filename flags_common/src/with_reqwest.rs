@@ -20,6 +20,7 @@ mod http2;
 mod turns;
 
 use std::error::Error as _;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use reqwest::Response;
@@ -144,13 +145,26 @@ impl Client {
             Err(err) => return Err(self.error(err, url, false)),
         };
         turn.map(Turn::answered);
+        self.body(resp, url).await
+    }
+
+    /// What the answer's head says to do with its body: read it (a 200), or
+    /// drain it (a redirect, an error status). A plain `fn` that boxes that
+    /// work: its future (a `Response` and more) then takes room on the heap
+    /// only while a body comes, not in every request waiting for its answer,
+    /// which is most of the time when 676 are in flight at once.
+    fn body<'a>(&'a self, resp: Response, url: &'a Url) -> Pin<Box<Reading<'a>>> {
         let header = |name| resp.headers().get(name).and_then(|value| value.to_str().ok());
         let next =
             http::next(url, resp.status().as_u16(), header(LOCATION), header(CONTENT_ENCODING));
         match next {
-            Ok(Next::Read) => self.read(resp, url).await.map(Exchange::Answer),
-            Ok(Next::Follow(target)) => Ok(drained(resp, Exchange::Follow(target)).await),
-            Err(err) => Err(drained(resp, err).await),
+            Ok(Next::Read) => {
+                Box::pin(async move { self.read(resp, url).await.map(Exchange::Answer) })
+            }
+            Ok(Next::Follow(target)) => {
+                Box::pin(async { Ok(drained(resp, Exchange::Follow(target)).await) })
+            }
+            Err(err) => Box::pin(async { Err(drained(resp, err).await) }),
         }
     }
 
@@ -164,12 +178,16 @@ impl Client {
                 None => request,
             }
         };
-        match request(&self.client).send().await {
-            Err(err) if self.broke_before_answering(&err) => match self.fresh() {
-                Ok(fresh) => request(fresh).send().await,
-                Err(_) => Err(err),
-            },
-            resp => resp,
+        // Out of the `match` before the second await: a `match` keeps its
+        // scrutinee, here a whole `Response`'s room, in the future until
+        // its end.
+        let err = match request(&self.client).send().await {
+            Err(err) if self.broke_before_answering(&err) => err,
+            resp => return resp,
+        };
+        match self.fresh() {
+            Ok(fresh) => request(fresh).send().await,
+            Err(_) => Err(err),
         }
     }
 
@@ -235,6 +253,9 @@ impl Client {
         }
     }
 }
+
+/// The boxed reading of a body: see `Client::body`.
+type Reading<'a> = dyn Future<Output = Result<Exchange>> + Send + 'a;
 
 /// How one request went, short of an error.
 enum Exchange {
