@@ -20,6 +20,7 @@ mod http2;
 mod turns;
 
 use std::error::Error as _;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use reqwest::Response;
@@ -93,20 +94,26 @@ impl Client {
     /// over HTTP/1.1. Over HTTP/2 the clock starts once the request's stream
     /// is surely open (see `turns`), so that waiting a turn is not a timeout;
     /// and a request that the site did not process goes to the back of the
-    /// queue, as long as the site answers others in the meantime (a site
-    /// that goes away after every 50 streams needs 14 connections for 676).
+    /// queue: once in any case, and again as long as the site answers others
+    /// in the meantime (a site that goes away after every 50 streams needs
+    /// 14 connections for 676).
     async fn until_processed(&self, url: &Url) -> Result<Exchange> {
         let Some(turns) = &self.turns else { return self.exchange(url, None).await };
+        let mut sent_again = false;
         loop {
             let turn = turns.take();
             let answers = turn.answers();
             let exchange = self.timed(url, &turn).await?;
             drop(turn); // out of the queue while it waits to be sent again
             match exchange {
-                Exchange::NotProcessed(err) if !turns.answered_since(answers).await => {
+                // The first time needs no answer since: at `-m 1` nobody
+                // else waits for one, and the site's GOAWAY was news enough.
+                Exchange::NotProcessed(err)
+                    if sent_again && !turns.answered_since(answers).await =>
+                {
                     return Err(err);
                 }
-                Exchange::NotProcessed(_) => continue,
+                Exchange::NotProcessed(_) => sent_again = true,
                 exchange => return Ok(exchange),
             }
         }
@@ -143,13 +150,26 @@ impl Client {
             Err(err) => return Err(self.error(err, url, false)),
         };
         turn.map(Turn::answered);
+        self.body(resp, url).await
+    }
+
+    /// What the answer's head says to do with its body: read it (a 200), or
+    /// drain it (a redirect, an error status). A plain `fn` that boxes that
+    /// work: its future (a `Response` and more) then takes room on the heap
+    /// only while a body comes, not in every request waiting for its answer,
+    /// which is most of the time when 676 are in flight at once.
+    fn body<'a>(&'a self, resp: Response, url: &'a Url) -> Pin<Box<Reading<'a>>> {
         let header = |name| resp.headers().get(name).and_then(|value| value.to_str().ok());
         let next =
             http::next(url, resp.status().as_u16(), header(LOCATION), header(CONTENT_ENCODING));
         match next {
-            Ok(Next::Read) => self.read(resp, url).await.map(Exchange::Answer),
-            Ok(Next::Follow(target)) => Ok(drained(resp, Exchange::Follow(target)).await),
-            Err(err) => Err(drained(resp, err).await),
+            Ok(Next::Read) => {
+                Box::pin(async move { self.read(resp, url).await.map(Exchange::Answer) })
+            }
+            Ok(Next::Follow(target)) => {
+                Box::pin(async { Ok(drained(resp, Exchange::Follow(target)).await) })
+            }
+            Err(err) => Box::pin(async { Err(drained(resp, err).await) }),
         }
     }
 
@@ -163,12 +183,16 @@ impl Client {
                 None => request,
             }
         };
-        match request(&self.client).send().await {
-            Err(err) if self.broke_before_answering(&err) => match self.fresh() {
-                Ok(fresh) => request(fresh).send().await,
-                Err(_) => Err(err),
-            },
-            resp => resp,
+        // Out of the `match` before the second await: a `match` keeps its
+        // scrutinee, here a whole `Response`'s room, in the future until
+        // its end.
+        let err = match request(&self.client).send().await {
+            Err(err) if self.broke_before_answering(&err) => err,
+            resp => return resp,
+        };
+        match self.fresh() {
+            Ok(fresh) => request(fresh).send().await,
+            Err(_) => Err(err),
         }
     }
 
@@ -186,7 +210,11 @@ impl Client {
     async fn read(&self, mut resp: Response, url: &Url) -> Result<Answer> {
         let content_type = resp.headers().get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
         let content_type = content_type.map(str::to_string);
-        let mut body = Vec::new();
+        // Room for the size the site announces (within the limit), made
+        // once: grown chunk by chunk, a 36 KB flag that comes in 16 KiB
+        // HTTP/2 frames would hold 64 KiB while it waits to be saved.
+        let announced = resp.content_length().unwrap_or(0).min(MAX_FLAG_BYTES as u64);
+        let mut body = Vec::with_capacity(announced as usize);
         while let Some(chunk) = resp.chunk().await.map_err(|err| self.error(err, url, true))? {
             if body.len() + chunk.len() > MAX_FLAG_BYTES {
                 return Err(too_big());
@@ -234,6 +262,9 @@ impl Client {
         }
     }
 }
+
+/// The boxed reading of a body: see `Client::body`.
+type Reading<'a> = dyn Future<Output = Result<Exchange>> + Send + 'a;
 
 /// How one request went, short of an error.
 enum Exchange {

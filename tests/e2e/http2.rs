@@ -112,6 +112,25 @@ fn a_goaway_loses_nothing_and_repeats_nothing() {
 }
 
 #[test]
+fn a_goaway_at_one_stream_at_a_time_loses_nothing() {
+    // At -m 1 nobody else waits for an answer when a request is refused:
+    // it is sent again all the same. A connection a stream: 676 GOAWAYs,
+    // and each is a chance for the next request to reach the closing
+    // connection (a race, so three runs of about a second each).
+    for _ in 0..3 {
+        let site = site(Config::with_latency(0.0, 0.0).with_goaway_after(1));
+        let run = run(ASYNC, &["--http2", "-e", "-m", "1", "--json", "-s", &site.base_url()]);
+        assert_eq!(run.status, Some(0), "{}", run.describe());
+        let report = run.report();
+        let counts = (report["downloaded"].as_u64(), report["not_found"].as_u64());
+        assert_eq!(counts, (Some(194), Some(482)), "{report}");
+        let asked = asked(&site.stats());
+        assert_eq!(asked.len(), 676);
+        assert!(asked.values().all(|&n| n == 1), "the site processed each code once");
+    }
+}
+
+#[test]
 fn a_connection_that_dies_ends_its_streams_as_errors() {
     let site = site(Config::with_latency(30.0, 0.0));
     let dir = tempfile::tempdir().expect("a temporary directory");

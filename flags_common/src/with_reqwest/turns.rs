@@ -96,8 +96,8 @@ impl Turns {
     /// Whether the site answered anything since it had given `answers`,
     /// waiting for its next answer if need be; `false` once nobody waits
     /// for one, as then none will come. A request the site did not process
-    /// is sent again only then: a site that refuses everything is not asked
-    /// forever.
+    /// is sent again once in any case, and more times only if this says so:
+    /// a site that refuses everything is not asked forever.
     pub(super) async fn answered_since(&self, answers: u64) -> bool {
         let mut news = self.news.subscribe();
         let news = news.wait_for(|news| news.answers > answers || news.waiting == 0).await;
