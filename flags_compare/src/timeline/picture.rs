@@ -14,7 +14,7 @@
 //! the labels stay the same size whatever the lanes do.
 //!
 //! A program much faster than the slowest (under a fortieth of its time,
-//! see [`OWN_AXIS_BELOW`]) would be a sliver of a few pixels on the shared
+//! see [`super::OWN_AXIS_BELOW`]) would be a sliver of a few pixels on the shared
 //! axis, its shape lost: it gets a time axis of its own, in blue under its
 //! lanes, a grid that follows it, and a note above its lanes that says so
 //! (`own time axis, under its lanes: 0 to 0.37 s, magnified 94x from the
@@ -25,7 +25,7 @@ use std::path::Path;
 use svg::Document;
 use svg::node::element::{Group, Line, Rectangle, Style, TSpan, Text, Title};
 
-use super::{Bar, Outcome, Timeline, tick_label, ticks};
+use super::{Bar, Outcome, Timeline, magnified, scales, seconds, tick_label, ticks};
 use crate::report::Row;
 use crate::workload::WorkloadArgs;
 
@@ -124,78 +124,29 @@ impl Scale {
     }
 }
 
-/// A program whose run is shorter than this share of the longest run gets
-/// its own time axis. The README's first picture is the lesson of the
-/// shared axis: flags_async's 0.37 s is a twentieth of flags_seq's 7.2 s,
-/// a 44 px sliver that still shows twenty bars at once, so it must stay on
-/// the shared axis, with room for runs that vary. Under a fortieth, a run
-/// is drawn in under 22 px and its shape is lost: at `-e` and 50 ms,
-/// flags_seq takes 34 s and the others 0.1-0.4 s, a few pixels each, where
-/// 7 waves of 100 streams should show.
-const OWN_AXIS_BELOW: f64 = 1.0 / 40.0;
-
-/// Each timeline's scale. The longest run sets the shared one, for every
-/// run of at least a fortieth of it; of the rest, the longest sets the next
-/// scale, for every run of at least a fortieth of that; and so on. Runs on
-/// one scale stay comparable with each other, whichever panel they are in.
-fn scales(timelines: &[Timeline]) -> Vec<Scale> {
-    let mut scales: Vec<Option<Scale>> = vec![None; timelines.len()];
-    loop {
-        let left = timelines.iter().zip(&scales).filter(|(_, scale)| scale.is_none());
-        let Some(longest) = left.map(|(timeline, _)| timeline.span()).reduce(f64::max) else {
-            break;
-        };
-        let scale = Scale { secs: longest.max(1e-3) };
-        for (timeline, slot) in timelines.iter().zip(&mut scales) {
-            if slot.is_none() && timeline.span() >= longest * OWN_AXIS_BELOW {
-                *slot = Some(scale);
-            }
-        }
-    }
-    scales.into_iter().flatten().collect()
-}
-
 /// A program's place in the picture.
 struct Panel<'a> {
     timeline: &'a Timeline,
     scale: Scale,
-    /// Its scale is not the shared one: it gets its own axis, and says so.
-    own: Option<OwnAxis>,
+    /// Its scale is not the shared one: it gets its own axis, and this
+    /// note above its lanes says so.
+    own: Option<String>,
     /// The shared axis goes under it: the next panel is on another scale,
     /// or there is none.
     shared_axis_below: bool,
 }
 
-/// What a panel on its own time axis says about it, above its lanes.
-struct OwnAxis {
-    note: String,
-}
-
 /// Lays the programs out, each on its scale.
 fn panels(timelines: &[Timeline]) -> Vec<Panel<'_>> {
     let scales = scales(timelines);
-    let shared = scales.iter().copied().reduce(|a, b| if b.secs > a.secs { b } else { a });
-    let on_shared: Vec<&str> = timelines
-        .iter()
-        .zip(&scales)
-        .filter(|(_, scale)| Some(**scale) == shared)
-        .map(|(timeline, _)| timeline.program.name)
-        .collect();
     let mut panels: Vec<Panel> = timelines
         .iter()
         .zip(&scales)
-        .map(|(timeline, &scale)| {
-            let own = shared.filter(|shared| *shared != scale).map(|shared| OwnAxis {
-                note: format!(
-                    "own time axis, under its lanes: 0 to {} s, magnified {:.0}x from the \
-                     scale of {} (0 to {} s)",
-                    seconds(scale.secs),
-                    shared.secs / scale.secs,
-                    on_shared.join(" and "),
-                    seconds(shared.secs)
-                ),
+        .map(|(timeline, &secs)| {
+            let own = magnified(timelines, &scales, secs).map(|magnified| {
+                format!("own time axis, under its lanes: 0 to {} s, {magnified}", seconds(secs))
             });
-            Panel { timeline, scale, own, shared_axis_below: false }
+            Panel { timeline, scale: Scale { secs }, own, shared_axis_below: false }
         })
         .collect();
     for index in 0..panels.len() {
@@ -204,16 +155,6 @@ fn panels(timelines: &[Timeline]) -> Vec<Panel<'_>> {
         panel.shared_axis_below = panel.own.is_none() && next != Some(panel.scale);
     }
     panels
-}
-
-/// "34", "7.2", "0.25", "0.062": enough digits to tell scales apart.
-fn seconds(secs: f64) -> String {
-    match secs {
-        10.0.. => format!("{secs:.0}"),
-        1.0.. => format!("{secs:.1}"),
-        0.1.. => format!("{secs:.2}"),
-        _ => format!("{secs:.3}"),
-    }
 }
 
 fn document(caption: &Caption, timelines: &[Timeline]) -> Document {
@@ -313,8 +254,8 @@ fn program(panel: &Panel, top: f64) -> Group {
     let header = Text::new("").set("x", LEFT).set("y", round(top + 15.0)).set("class", "name");
     group = group
         .add(header.add(TSpan::new(program.name)).add(TSpan::new(detail).set("class", "detail")));
-    if let Some(own) = &panel.own {
-        group = group.add(text(LEFT, top + HEADER + 11.0, "own-axis", &own.note));
+    if let Some(note) = &panel.own {
+        group = group.add(text(LEFT, top + HEADER + 11.0, "own-axis", note));
     }
     group = group.add(rect(LEFT, lanes_top, RIGHT - LEFT, height, "lanes"));
     if pitch >= 8.0 {
@@ -638,8 +579,7 @@ mod tests {
     #[test]
     fn a_run_much_shorter_than_the_fast_ones_gets_a_scale_of_its_own_again() {
         let timelines = [run(SEQ, 100, 1.0), run(THREADPOOL, 1, 2.0), run(ASYNC, 1, 0.01)];
-        let scales: Vec<f64> = scales(&timelines).iter().map(|scale| scale.secs).collect();
-        assert_eq!(scales, [100.0, 2.0, 0.01]);
+        assert_eq!(scales(&timelines), [100.0, 2.0, 0.01]);
         let panels = panels(&timelines);
         let axes: Vec<(bool, bool)> =
             panels.iter().map(|p| (p.own.is_some(), p.shared_axis_below)).collect();
