@@ -14,6 +14,8 @@
 //! flags_threadpool's in waves across its pool's connections, flags_async's
 //! all at once, a connection each; and with `--http2`, all at once on one
 //! connection (or in waves, where the site allows fewer streams at once).
+//! A program much faster than the slowest would be a sliver on that axis,
+//! its shape lost: it gets an axis of its own ([`scales`]), and says so.
 //!
 //! [`text`] prints them in the terminal, [`picture`] draws them as SVG.
 
@@ -215,6 +217,62 @@ fn bar(record: &Record, lane: usize, zero: Duration, last: Duration) -> Bar {
         Outcome::Ok | Outcome::NotFound => None,
     };
     Bar { lane, start, end, outcome, abandoned, description, tag }
+}
+
+/// A program whose run is shorter than this share of the longest run gets
+/// its own time axis. The README's first picture is the lesson of the
+/// shared axis: flags_async's 0.37 s is a twentieth of flags_seq's 7.2 s,
+/// a 44 px sliver in the SVG (4 columns of text) that still shows twenty
+/// requests at once, so it must stay on the shared axis, with room for runs
+/// that vary. Under a fortieth, a run takes under 22 px (2 columns) and its
+/// shape is lost: at `-e` and 50 ms, flags_seq takes 34 s and the others
+/// 0.1-0.4 s, a few pixels each, where 7 waves of 100 streams should show.
+pub const OWN_AXIS_BELOW: f64 = 1.0 / 40.0;
+
+/// Each timeline's time scale: the seconds its axis spans. The longest run
+/// sets the shared one, for every run of at least a fortieth of it; of the
+/// rest, the longest sets the next scale, for every run of at least a
+/// fortieth of that; and so on. Runs on one scale stay comparable with each
+/// other, whichever axis they are drawn on.
+pub fn scales(timelines: &[Timeline]) -> Vec<f64> {
+    let mut scales: Vec<Option<f64>> = vec![None; timelines.len()];
+    loop {
+        let left = timelines.iter().zip(&scales).filter(|(_, scale)| scale.is_none());
+        let Some(longest) = left.map(|(timeline, _)| timeline.span()).reduce(f64::max) else {
+            break;
+        };
+        for (timeline, slot) in timelines.iter().zip(&mut scales) {
+            if slot.is_none() && timeline.span() >= longest * OWN_AXIS_BELOW {
+                *slot = Some(longest.max(1e-3));
+            }
+        }
+    }
+    scales.into_iter().flatten().collect()
+}
+
+/// What a timeline on a scale of `secs`, not the shared one, says of it:
+/// "magnified 94x from the scale of flags_seq (0 to 35 s)"; none on the
+/// shared scale.
+pub fn magnified(timelines: &[Timeline], scales: &[f64], secs: f64) -> Option<String> {
+    let shared = scales.iter().copied().reduce(f64::max).filter(|shared| *shared != secs)?;
+    let on_shared = timelines.iter().zip(scales).filter(|(_, scale)| **scale == shared);
+    let names: Vec<&str> = on_shared.map(|(timeline, _)| timeline.program.name).collect();
+    Some(format!(
+        "magnified {:.0}x from the scale of {} (0 to {} s)",
+        shared / secs,
+        names.join(" and "),
+        seconds(shared)
+    ))
+}
+
+/// "34", "7.2", "0.25", "0.062": enough digits to tell scales apart.
+pub fn seconds(secs: f64) -> String {
+    match secs {
+        10.0.. => format!("{secs:.0}"),
+        1.0.. => format!("{secs:.1}"),
+        0.1.. => format!("{secs:.2}"),
+        _ => format!("{secs:.3}"),
+    }
 }
 
 /// Tick marks for a time axis from 0 to `span` seconds: a round step (1, 2

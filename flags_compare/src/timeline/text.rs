@@ -20,10 +20,20 @@
 //!
 //! A program with more connections than fit gets one row instead, of how
 //! many requests were in flight at once: a digit, or `#` for 10 or more.
+//!
+//! A program much faster than the slowest, which would fill a column or
+//! two, gets a time axis of its own under its header, as in the picture:
+//!
+//! ```text
+//! flags_async --http2: 676 requests on 1 connection, up to 100 at a time, 0.37 s
+//!         own time axis: magnified 95x from the scale of flags_seq (0 to 35 s)
+//! seconds 0        0.05      0.10      0.15      0.20     0.25      0.30      0.35
+//! at once ########################################################################
+//! ```
 
 use std::fmt::Write as _;
 
-use super::{Outcome, Timeline, tick_label, ticks};
+use super::{Outcome, Timeline, magnified, scales, tick_label, ticks};
 
 /// Columns, for an 80-column terminal.
 pub const WIDTH: usize = 80;
@@ -34,23 +44,38 @@ const LABEL: usize = 8;
 /// More connections than this get the one row of how many at once.
 const MAX_ROWS: usize = 8;
 
-/// The timelines on one time axis, `width` columns wide.
+/// The timelines on one time axis, `width` columns wide; a program much
+/// faster than the slowest on an axis of its own, as in the picture.
 pub fn render(timelines: &[Timeline], width: usize) -> String {
     let columns = width.saturating_sub(LABEL).max(10);
-    let span = timelines.iter().map(Timeline::span).fold(0.0, f64::max).max(1e-3);
-    let scale = Scale { column_secs: span / columns as f64, columns };
+    let scales = scales(timelines);
+    let scale = |secs: f64| Scale { column_secs: secs / columns as f64, columns };
+    let shared = scales.iter().copied().fold(1e-3, f64::max);
     let mut text =
         String::from("Requests over time, as the site saw them (the median run of each):\n");
-    text += &axis(span, &scale);
-    for timeline in timelines {
+    text += &axis(shared, &scale(shared));
+    let mut previous = shared;
+    for (timeline, &secs) in timelines.iter().zip(&scales) {
+        let own = magnified(timelines, &scales, secs);
+        // A program back on the shared scale after one on its own gets the
+        // shared axis again, so that it is not read on the other.
+        if own.is_none() && previous != shared {
+            text += &axis(shared, &scale(shared));
+        }
         text += &header(timeline);
+        if let Some(magnified) = own {
+            text += &format!("{:LABEL$}own time axis: {magnified}\n", "");
+            text += &axis(secs, &scale(secs));
+        }
         text += &if timeline.lanes <= MAX_ROWS {
-            lanes(timeline, &scale)
+            lanes(timeline, &scale(secs))
         } else {
-            at_once(timeline, &scale)
+            at_once(timeline, &scale(secs))
         };
+        previous = secs;
     }
-    text + &legend(&scale)
+    let own = scales.iter().filter(|secs| **secs != shared).map(|secs| scale(*secs).column_secs);
+    text + &legend(&scale(shared), own.collect())
 }
 
 /// Seconds to columns.
@@ -164,12 +189,21 @@ fn symbol(outcome: Outcome) -> u8 {
     }
 }
 
-fn legend(scale: &Scale) -> String {
-    format!(
+/// What the symbols mean, and how long a column is: on the shared axis,
+/// then on the own axes (`own_columns`), if any.
+fn legend(scale: &Scale, mut own_columns: Vec<f64>) -> String {
+    let mut text = format!(
         "{:LABEL$}| a request arrives, then = ok, - 404, ! error status, x fault\n\
          {:LABEL$}1 column = {:.3} s; #N = the Nth connection (on HTTP/2, stream at once)\n",
         "", "", scale.column_secs
-    )
+    );
+    own_columns.sort_by(|a, b| b.total_cmp(a));
+    own_columns.dedup();
+    if !own_columns.is_empty() {
+        let own: Vec<String> = own_columns.iter().map(|secs| format!("{secs:.4} s")).collect();
+        let _ = writeln!(text, "{:LABEL$}on an own time axis, 1 column = {}", "", own.join(", "));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -206,5 +240,26 @@ mod tests {
         let text = render(&[Timeline::new(SEQ, 0, &records)], 28);
         assert!(text.contains("     #1 |xxxxxxxxxxxxxxxxxxx\n"), "{text}");
         assert!(text.contains("     #2 |---------\n"), "{text}");
+    }
+
+    #[test]
+    fn a_program_under_a_fortieth_of_the_longest_gets_its_own_axis() {
+        let seq: Vec<_> =
+            (0..4).map(|i| record(i + 1, 1, (i as f64, i as f64 + 1.0), Some(200))).collect();
+        let fast: Vec<_> = (0..12).map(|i| record(i + 1, i + 1, (0.0, 0.05), Some(200))).collect();
+        let timelines = [Timeline::new(SEQ, 0, &seq), Timeline::new(ASYNC, 0, &fast)];
+        let text = render(&timelines, 48);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "seconds 0         1         2         3");
+        assert_eq!(
+            lines[4],
+            "flags_async: 12 requests on 12 connections, up to 12 at a time, 0.05 s"
+        );
+        let note = "        own time axis: magnified 80x from the scale of flags_seq (0 to 4.0 s)";
+        assert_eq!(lines[5], note);
+        assert_eq!(lines[6], "seconds 0       0.01    0.02    0.03    0.04");
+        assert_eq!(lines[7], format!("at once {}", "#".repeat(40)));
+        assert!(lines[10].starts_with("        on an own time axis, 1 column = 0.001"), "{text}");
+        assert!(text.lines().all(|line| line.len() <= 80 && line.is_ascii()));
     }
 }
