@@ -35,30 +35,30 @@
 //! $ target/release/flags_compare costs 10,100,1000,10000,100000
 //!                    threads               futures                 ureq                reqwest
 //!           N       peak   per unit       peak   per unit       peak   per unit       peak   per unit
-//!           0    4.3 MiB               4.6 MiB               4.1 MiB               6.4 MiB
-//!          10    4.4 MiB   12.0 KiB    4.4 MiB         ~0    5.3 MiB   11.6 KiB    7.1 MiB   17.2 KiB
-//!         100    5.3 MiB    9.8 KiB    4.7 MiB      123 B    6.5 MiB   14.4 KiB    9.7 MiB   28.4 KiB
-//!        1000   13.8 MiB    9.6 KiB    4.7 MiB      172 B   19.4 MiB   14.7 KiB   34.4 MiB   28.2 KiB
-//!       10000   97.8 MiB    9.6 KiB    6.1 MiB      175 B  148.9 MiB   14.7 KiB  279.8 MiB   27.9 KiB
-//!      100000  160.4 MiB    9.8 KiB   21.3 MiB      176 B    skipped               skipped
-//!    1000→10k                                                          14.7 KiB              27.9 KiB
+//!           0    4.2 MiB               4.4 MiB               4.0 MiB               6.1 MiB
+//!          10    4.4 MiB   12.0 KiB    4.4 MiB      410 B    5.3 MiB   11.2 KiB    6.6 MiB   15.6 KiB
+//!         100    5.4 MiB    9.8 KiB    4.3 MiB        0 B    6.7 MiB   14.4 KiB    9.0 MiB   25.1 KiB
+//!        1000   13.7 MiB    9.6 KiB    4.6 MiB      152 B   19.4 MiB   14.7 KiB   33.3 MiB   27.4 KiB
+//!       10000   97.7 MiB    9.6 KiB    6.0 MiB      174 B  148.8 MiB   14.7 KiB  274.9 MiB   27.5 KiB
+//!      100000  160.1 MiB    9.8 KiB   21.2 MiB      176 B    skipped               skipped
+//!    1000→10k                                                          14.7 KiB              27.5 KiB
 //!    10k→100k              10.1 KiB                 176 B
 //!
 //! Start: from the first spawn until all N are waiting
 //!           N    threads     total   per unit    futures     total   per unit
-//!          10      10 up  556.0 µs    55.6 µs      10 up    7.2 µs     720 ns
-//!         100     100 up    3.6 ms    35.6 µs     100 up   17.5 µs     175 ns
-//!        1000    1000 up   36.4 ms    36.4 µs    1000 up  146.0 µs     146 ns
-//!       10000   10000 up  427.7 ms    42.8 µs   10000 up    1.4 ms     142 ns
-//!      100000   16353 up  799.0 ms    48.9 µs  100000 up   17.6 ms     176 ns
+//!          10      10 up  639.8 µs    64.0 µs      10 up   10.7 µs     1.1 µs
+//!         100     100 up    3.2 ms    32.1 µs     100 up   15.1 µs     151 ns
+//!        1000    1000 up   28.6 ms    28.6 µs    1000 up  144.7 µs     144 ns
+//!       10000   10000 up  295.4 ms    29.5 µs   10000 up    2.6 ms     263 ns
+//!      100000   16350 up  524.2 ms    32.1 µs  100000 up   16.2 ms     162 ns
 //! ```
 //!
 //! At N = 10, a future or a thread is lost in the 4 KiB pages: the
 //! large N tell. A parked thread, some 10 KiB (two pages of stack, the
 //! rest its allocator's state); a waiting future, under 200 bytes; a ureq
 //! connection, 15 KiB (its 8 + 4 KiB buffers); a reqwest connection, 28 KiB.
-//! A thread takes 30-50 µs to start, a future 150 ns. At 100,000 the
-//! threads stop at 16,353, where the probe's memory maps reach
+//! A thread takes 30-50 µs to start, a future 150-260 ns. At 100,000 the
+//! threads stop at 16,350, where the probe's memory maps reach
 //! `vm.max_map_count` (see `threads`), and the connections are not probed
 //! above [`MOST_CONNECTIONS`].
 //! The connections are the programs' own clients, flags_common's, built
