@@ -19,7 +19,6 @@ use std::{fs, io};
 use flags_server::console::warn;
 use rlimit::Resource;
 
-use crate::cli;
 use crate::error::{Error, Result};
 
 /// Open files a run needs besides its requests: standard input, output and
@@ -41,9 +40,9 @@ pub(crate) fn files_per_request(http2: bool, built_in_site: bool) -> u64 {
 }
 
 /// How many of `wanted` requests in flight fit in the open files the system
-/// allows, once raised as far as it lets a process; says so if fewer, and
-/// fails if not even one fits.
-pub(crate) fn requests_that_fit(wanted: usize, files_each: u64) -> Result<usize> {
+/// allows, once raised as far as it lets a process; says so if fewer (in
+/// `program`'s name), and fails if not even one fits.
+pub(crate) fn requests_that_fit(wanted: usize, files_each: u64, program: &str) -> Result<usize> {
     // Sockets and files count against the same limit; the soft one can be
     // raised up to the hard one, which only root can raise.
     let Ok(allowed) = rlimit::increase_nofile_limit(u64::MAX) else { return Ok(wanted) };
@@ -59,9 +58,8 @@ pub(crate) fn requests_that_fit(wanted: usize, files_each: u64) -> Result<usize>
     let fit = usize::try_from(fit).unwrap_or(usize::MAX);
     if fit < wanted {
         warn(format_args!(
-            "{}: -m {wanted} needs some {} open files, and the system allows {allowed} \
+            "{program}: -m {wanted} needs some {} open files, and the system allows {allowed} \
              (ulimit -n): {fit} at a time instead.",
-            cli::program(),
             needed(wanted as u64),
         ));
     }
@@ -110,16 +108,16 @@ pub(crate) fn share_one_arena() {
 /// How many of `wanted` threads fit in half the address space left under
 /// `ulimit -v`: their stacks are reserved whole, and the other half is for
 /// what the run allocates (buffers, flags), which would otherwise abort.
-pub(crate) fn threads_that_fit(wanted: usize) -> usize {
+/// Says so, in `program`'s name, if fewer.
+pub(crate) fn threads_that_fit(wanted: usize, program: &str) -> usize {
     let Some(limit) = address_space_limit() else { return wanted };
     let free = limit.saturating_sub(address_space_used().unwrap_or(0));
     let fit = usize::try_from(free / 2 / THREAD_STACK_BYTES).unwrap_or(usize::MAX).max(1);
     if fit < wanted {
         let mib = |bytes: u64| bytes / (1024 * 1024);
         warn(format_args!(
-            "{}: {wanted} threads would reserve {} MiB for their stacks, and the system allows \
-             {} MiB in all (ulimit -v): starting {fit}.",
-            cli::program(),
+            "{program}: {wanted} threads would reserve {} MiB for their stacks, and the system \
+             allows {} MiB in all (ulimit -v): starting {fit}.",
             mib(wanted as u64 * THREAD_STACK_BYTES),
             mib(limit)
         ));

@@ -61,7 +61,7 @@ fn run(
         }
     })?;
     let files_each = limits::files_per_request(args.http2, args.server.is_built_in());
-    let concur_req = limits::requests_that_fit(concur_req, files_each)?;
+    let concur_req = limits::requests_that_fit(concur_req, files_each, cli::program())?;
     let client = ClientSettings {
         site: site.url.clone(),
         timeout: args.timeout,

@@ -22,7 +22,7 @@ use crate::limits;
 /// `ulimit -v` (see `limits`), up to the first refusal. Says once how many
 /// it started and why not more; fails only if it could start none.
 pub fn start_threads<T>(wanted: usize, mut spawn: impl FnMut() -> io::Result<T>) -> Result<Vec<T>> {
-    let wanted = limits::threads_that_fit(wanted);
+    let wanted = limits::threads_that_fit(wanted, cli::program());
     let mut threads = Vec::with_capacity(wanted);
     while threads.len() < wanted {
         match spawn() {

@@ -24,7 +24,7 @@
 
 use serde::Serialize;
 
-use super::probe::Refusal;
+use super::held::Refusal;
 use super::{Costs, Series};
 use crate::json::{round, to_text};
 

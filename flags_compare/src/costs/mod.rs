@@ -69,6 +69,7 @@
 //! rest pages of code, most likely clap's parser, which each probe now
 //! goes through as a subcommand.
 
+mod held;
 mod json;
 mod limits;
 pub mod probe;
@@ -88,7 +89,7 @@ use flags_common::ClientSettings;
 use flags_server::console::say;
 use indicatif::ProgressBar;
 
-use self::probe::Refusal;
+use self::held::Refusal;
 
 use crate::failure::Failure;
 use crate::site::{SiteProcess, SiteSettings};

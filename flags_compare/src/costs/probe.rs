@@ -21,15 +21,14 @@
 //! be on this machine, as the probes go to it directly, never by a proxy.
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use clap::Args;
 use flags_server::console::say;
 use serde::{Deserialize, Serialize};
 
+use super::held::{Held, Refusal};
 use super::{Kind, threads, waiting, with_reqwest, with_ureq};
 use crate::failure::Failure;
-use crate::memory::Own;
 
 /// The hidden subcommand that makes flags_compare a probe.
 pub const MODE: &str = "__probe";
@@ -61,34 +60,6 @@ pub struct ProbeLine {
     pub start_secs: Option<f64>,
     /// Why no more than `alive` started.
     pub refused: Option<Refusal>,
-}
-
-/// Why the threads probe started no more.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Refusal {
-    /// `system`: the system refused the next thread, and `reason` is its
-    /// `io::Error`, `Resource temporarily unavailable (os error 11)`.
-    /// `probe`: the probe did not ask, as the system would have ended it
-    /// instead of refusing (see `threads`), and `reason` says why.
-    pub by: String,
-    pub reason: String,
-    /// The limit it met, where the probe can tell (see `limits`).
-    pub limit: Option<String>,
-}
-
-/// What a probe held, while all were alive.
-pub struct Held {
-    pub own: Own,
-    pub alive: usize,
-    pub start: Option<Duration>,
-    pub refused: Option<Refusal>,
-}
-
-impl Held {
-    /// All `n` held, with no start time to tell.
-    pub fn all(n: usize, own: Own) -> Held {
-        Held { own, alive: n, start: None, refused: None }
-    }
 }
 
 /// Runs the probe: the line on stdout, or a failure (exit status 1).

@@ -5,7 +5,8 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::probe::{MODE, ProbeLine, Refusal};
+use super::held::Refusal;
+use super::probe::{MODE, ProbeLine};
 use super::{Kind, Peak};
 use crate::failure::Failure;
 use crate::{interrupt, wait};

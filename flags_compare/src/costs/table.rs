@@ -269,7 +269,7 @@ fn per_unit(bytes: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::probe::Refusal;
+    use super::super::held::Refusal;
     use super::*;
 
     #[test]

@@ -34,8 +34,8 @@ use std::sync::{PoisonError, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::held::{Held, Refusal};
 use super::limits;
-use super::probe::{Held, Refusal};
 use crate::memory;
 
 /// The stack each thread asks for: std's default, said here so that the

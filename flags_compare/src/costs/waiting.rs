@@ -13,7 +13,7 @@ use futures::{StreamExt, future, stream};
 use tokio::runtime::Runtime;
 use tokio::sync::Notify;
 
-use super::probe::Held;
+use super::held::Held;
 use crate::memory;
 
 /// Runs `n` waiting futures; times their start, from the first made to the
