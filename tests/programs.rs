@@ -95,3 +95,16 @@ fn profile() -> String {
         Some(other) => other.to_owned(),
     }
 }
+
+/// The path of `name`'s binary that another user (`nobody`, for the tests of
+/// `ulimit -u`, which root is exempt from) may run: a link to it, or a copy,
+/// in `dir`, which must be open to that user. The build's own folder need
+/// not be: a fresh clone in a `mktemp -d` folder is its owner's only.
+#[allow(dead_code)] // The suites that run nothing as another user.
+pub fn exe_in(name: &str, dir: &Path) -> PathBuf {
+    let (built, linked) = (exe(name), dir.join(name));
+    if std::fs::hard_link(&built, &linked).is_err() {
+        std::fs::copy(&built, &linked).expect("a copy of the program");
+    }
+    linked
+}

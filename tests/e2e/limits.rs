@@ -9,6 +9,7 @@ use std::os::unix::process::CommandExt;
 
 use rlimit::Resource;
 
+use crate::programs::exe_in;
 use crate::support::*;
 
 /// The 194 codes that have a flag, of the 676 that `-e` tries.
@@ -34,8 +35,12 @@ fn run_under(program: Program, args: &[&str], limit: Limit) -> Run {
     let dir = tempfile::tempdir().expect("a temporary directory");
     // `nobody` must be able to write `downloaded/` there.
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).expect("chmod 777");
-    let mut command = command(program, args, dir.path());
     let as_root = unsafe { libc::geteuid() } == 0;
+    let mut command = if matches!(limit, Limit::Threads(_)) && as_root {
+        command_at(&exe_in(program.name, dir.path()), args, dir.path())
+    } else {
+        command(program, args, dir.path())
+    };
     // SAFETY: between fork and exec, only system calls, which allocate nothing.
     unsafe {
         command.pre_exec(move || {

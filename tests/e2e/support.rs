@@ -132,7 +132,12 @@ pub const PROXY_VARS: [&str; 6] =
 
 /// The command, with no proxy settings from the machine running the tests.
 pub fn command(program: Program, args: &[&str], dir: &Path) -> Command {
-    let mut command = Command::new(exe(program.name));
+    command_at(&exe(program.name), args, dir)
+}
+
+/// The same, for a program's binary at `path`.
+pub fn command_at(path: &Path, args: &[&str], dir: &Path) -> Command {
+    let mut command = Command::new(path);
     command.args(args).current_dir(dir);
     for var in PROXY_VARS {
         command.env_remove(var);
