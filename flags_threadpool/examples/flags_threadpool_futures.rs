@@ -99,10 +99,12 @@ fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>
     let (done, as_completed) = mpsc::channel::<(Task, DownloadStatus)>();
     let queue = Mutex::new(queue);
     thread::scope(|scope| {
-        for _ in 0..plan.concur_req {
+        let spawn = || {
             let done = done.clone();
-            scope.spawn(|| pool_thread(&queue, done, &client, plan, progress));
-        }
+            thread::Builder::new()
+                .spawn_scoped(scope, || pool_thread(&queue, done, &client, plan, progress))
+        };
+        flags_common::start_threads(plan.concur_req, spawn)?;
         drop(done); // the threads hold the only senders: `as_completed` ends with them
         for cc in until_interrupted(&plan.cc_list).take(CODES) {
             let task = Task { cc: cc.to_string(), state: Arc::new(Mutex::new(State::Pending)) };
