@@ -183,8 +183,8 @@ impl Recorder {
         self.changes.send_replace(true);
     }
 
-    /// Event streams of the live page open right now: the receivers of
-    /// [`Recorder::changes`] alive.
+    /// Event streams of the live page open right now: the receivers of the
+    /// `changes` channel alive.
     pub fn watchers(&self) -> usize {
         self.changes.receiver_count()
     }

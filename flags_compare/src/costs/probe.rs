@@ -41,7 +41,7 @@ pub struct ProbeArgs {
     pub kind: Kind,
     /// How many at once; 0 for none, the baseline
     pub n: usize,
-    /// The site to GET a flag from: http://127.0.0.1:PORT/... (or [::1])
+    /// The site to GET a flag from: http://127.0.0.1:PORT/... (or `[::1]`)
     #[arg(value_parser = on_loopback)]
     pub url: String,
 }
