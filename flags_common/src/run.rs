@@ -52,16 +52,17 @@ fn run(
     let cc_list = expand_cc_args(args.every, args.all, &args.cc, args.limit.unwrap_or(usize::MAX));
     let default = if args.server.is_remote() { default.min(REMOTE_CONCUR_REQ) } else { default };
     let concur_req = actual_req(args.max_req, default, max, cc_list.len());
-    // Before any thread starts: the built-in site's too (see `limits`).
+    // Before anything is made or started (see `limits`): the arena before
+    // any thread, the built-in site's too; the open files before any file.
     limits::share_one_arena();
+    let files_each = limits::files_per_request(args.http2, args.server.is_built_in());
+    let concur_req = limits::requests_that_fit(concur_req, files_each, cli::program())?;
     save::prepare_dest_dir()?;
     let site = args.server.start(|line| {
         if !args.verbose {
             warn(format_args!("{line}"));
         }
     })?;
-    let files_each = limits::files_per_request(args.http2, args.server.is_built_in());
-    let concur_req = limits::requests_that_fit(concur_req, files_each, cli::program())?;
     let client = ClientSettings {
         site: site.url.clone(),
         timeout: args.timeout,

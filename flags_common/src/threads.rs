@@ -19,8 +19,8 @@ use crate::limits;
 
 /// Starts `wanted` threads with `spawn` (`thread::Builder`'s, which returns
 /// the system's refusal instead of panicking), as many as fit under
-/// `ulimit -v` (see `limits`), up to the first refusal. Says once how many
-/// it started and why not more; fails only if it could start none.
+/// `ulimit -v` (see `limits`, which says so), up to the first refusal. Says
+/// how many it started and why not more; fails only if it could start none.
 pub fn start_threads<T>(wanted: usize, mut spawn: impl FnMut() -> io::Result<T>) -> Result<Vec<T>> {
     let wanted = limits::threads_that_fit(wanted, cli::program());
     let mut threads = Vec::with_capacity(wanted);

@@ -33,6 +33,9 @@ use crate::client_settings::{ClientSettings, HttpClient};
 use crate::error::{Error, Result};
 use crate::http::{self, Answer, Failure, MAX_ERROR_BYTES, MAX_FLAG_BYTES, Next, too_big};
 
+/// The most room made for a body before it comes (see `read`).
+const ROOM_MADE_AHEAD: u64 = 64 * 1024;
+
 /// One client for the whole run, shared by every future: flags_asyncio.py's
 /// `httpx.AsyncClient`, with its connection pool.
 #[derive(Clone, Debug)]
@@ -210,10 +213,12 @@ impl Client {
     async fn read(&self, mut resp: Response, url: &Url) -> Result<Answer> {
         let content_type = resp.headers().get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
         let content_type = content_type.map(str::to_string);
-        // Room for the size the site announces (within the limit), made
-        // once: grown chunk by chunk, a 36 KB flag that comes in 16 KiB
-        // HTTP/2 frames would hold 64 KiB while it waits to be saved.
-        let announced = resp.content_length().unwrap_or(0).min(MAX_FLAG_BYTES as u64);
+        // Room for the size the site announces, made once: grown chunk by
+        // chunk, a 36 KB flag that comes in 16 KiB HTTP/2 frames would hold
+        // 64 KiB while it waits to be saved. Up to 64 KiB only (the largest
+        // flag is 36 KB), so that a site announcing 4 MiB for each of 1000
+        // requests makes no room it does not send.
+        let announced = resp.content_length().unwrap_or(0).min(ROOM_MADE_AHEAD);
         let mut body = Vec::with_capacity(announced as usize);
         while let Some(chunk) = resp.chunk().await.map_err(|err| self.error(err, url, true))? {
             if body.len() + chunk.len() > MAX_FLAG_BYTES {
