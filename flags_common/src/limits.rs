@@ -44,8 +44,12 @@ pub(crate) fn files_per_request(http2: bool, built_in_site: bool) -> u64 {
 /// `program`'s name), and fails if not even one fits.
 pub(crate) fn requests_that_fit(wanted: usize, files_each: u64, program: &str) -> Result<usize> {
     // Sockets and files count against the same limit; the soft one can be
-    // raised up to the hard one, which only root can raise.
-    let Ok(allowed) = rlimit::increase_nofile_limit(u64::MAX) else { return Ok(wanted) };
+    // raised up to the hard one, which only root can raise. (Raising it
+    // reads a file of /proc, which fails when not one file can be opened:
+    // then the limit is what it is.)
+    let raised = rlimit::increase_nofile_limit(u64::MAX);
+    let allowed = raised.or_else(|_| rlimit::getrlimit(Resource::NOFILE).map(|(soft, _)| soft));
+    let Ok(allowed) = allowed else { return Ok(wanted) };
     let fit = allowed.saturating_sub(RESERVED_FILES) / files_each.max(1);
     let needed = |requests: u64| requests * files_each + RESERVED_FILES;
     if fit == 0 {
