@@ -51,9 +51,9 @@ fn read(_path: &str) -> Own {
     Own::default()
 }
 
-/// `VmHWM:\t    2212 kB`, in bytes.
-#[cfg(target_os = "linux")]
-fn field(status: &str, name: &str) -> Option<u64> {
+/// `VmHWM:\t    2212 kB`, in bytes: a field of a `/proc/PID/status` in kB
+/// (`costs`' limits read `VmSize:` with it too).
+pub fn field(status: &str, name: &str) -> Option<u64> {
     let value = status.lines().find_map(|line| line.strip_prefix(name))?;
     let kib: u64 = value.trim().strip_suffix("kB")?.trim().parse().ok()?;
     Some(kib * 1024)

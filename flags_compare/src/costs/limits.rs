@@ -9,6 +9,8 @@
 //! since other processes come and go meanwhile. None named: none of these
 //! was near full.
 
+use crate::memory;
+
 /// The limits that are full now, in words; `None` if none is, or where
 /// the system does not tell (not Linux). `stack` is the size of one
 /// thread's stack, which the address space must still have room for.
@@ -93,11 +95,10 @@ fn threads() -> Option<u64> {
 
 /// This process's address space, in bytes (`VmSize`).
 fn address_space() -> Option<u64> {
-    let kib: u64 = status("VmSize:")?.strip_suffix("kB")?.trim().parse().ok()?;
-    Some(kib << 10)
+    memory::field(&read("/proc/self/status")?, "VmSize:")
 }
 
-/// A field of `/proc/self/status`, trimmed.
+/// A field of `/proc/self/status` that is a count, not a size.
 fn status(name: &str) -> Option<String> {
     let status = read("/proc/self/status")?;
     let value = status.lines().find_map(|line| line.strip_prefix(name))?;
