@@ -13,7 +13,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use programs::{exe, exe_in};
+use programs::{NOBODY, as_root, exe, exe_in};
 
 /// The folder of the programs' builds, up to date.
 fn bin_dir() -> String {
@@ -245,10 +245,10 @@ fn weighs_threads_futures_and_connections_as_json() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_refused_thread_is_reported_not_a_panic() {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
 
-    let root = std::fs::metadata("/proc/self").is_ok_and(|me| me.uid() == 0);
+    let root = as_root();
     let tasks = if root { 20 } else { 0 };
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut probe = Command::new(exe("flags_compare"));
@@ -256,7 +256,7 @@ fn a_refused_thread_is_reported_not_a_panic() {
         let open = std::fs::Permissions::from_mode(0o755);
         std::fs::set_permissions(dir.path(), open).expect("chmod 755");
         probe = Command::new(exe_in("flags_compare", dir.path()));
-        probe.uid(65534).gid(65534);
+        probe.uid(NOBODY).gid(NOBODY);
     }
     probe.args(["__probe", "threads", "1000", "http://127.0.0.1:1/flags"]);
     // SAFETY: between fork and exec, only setrlimit, a plain system call:

@@ -96,6 +96,18 @@ fn profile() -> String {
     }
 }
 
+/// The user the tests of `ulimit -u` run a program as when they run as root,
+/// whom that limit does not bind.
+#[allow(dead_code)] // The suites that run nothing as another user.
+pub const NOBODY: u32 = 65534;
+
+/// Whether the tests run as root.
+#[allow(dead_code)]
+pub fn as_root() -> bool {
+    // SAFETY: geteuid only reads this process's user; it cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
 /// The path of `name`'s binary that another user (`nobody`, for the tests of
 /// `ulimit -u`, which root is exempt from) may run: a link to it, or a copy,
 /// in `dir`, which must be open to that user. The build's own folder need

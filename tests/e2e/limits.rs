@@ -9,14 +9,11 @@ use std::os::unix::process::CommandExt;
 
 use rlimit::Resource;
 
-use crate::programs::exe_in;
+use crate::programs::{NOBODY, as_root, exe_in};
 use crate::support::*;
 
 /// The 194 codes that have a flag, of the 676 that `-e` tries.
 const FLAGS: usize = 194;
-
-/// The user who runs the threads' test when the tests run as root.
-const NOBODY: u32 = 65534;
 
 /// A limit of the process, as a shell's `ulimit` sets it.
 #[derive(Clone, Copy)]
@@ -35,26 +32,22 @@ fn run_under(program: Program, args: &[&str], limit: Limit) -> Run {
     let dir = tempfile::tempdir().expect("a temporary directory");
     // `nobody` must be able to write `downloaded/` there.
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).expect("chmod 777");
-    let as_root = unsafe { libc::geteuid() } == 0;
-    let mut command = if matches!(limit, Limit::Threads(_)) && as_root {
-        command_at(&exe_in(program.name, dir.path()), args, dir.path())
+    let mut command = if matches!(limit, Limit::Threads(_)) && as_root() {
+        let mut command = command_at(&exe_in(program.name, dir.path()), args, dir.path());
+        command.uid(NOBODY).gid(NOBODY);
+        command
     } else {
         command(program, args, dir.path())
     };
-    // SAFETY: between fork and exec, only system calls, which allocate nothing.
+    let (resource, value) = match limit {
+        Limit::Files(files) => (Resource::NOFILE, files),
+        Limit::AddressSpace(bytes) => (Resource::AS, bytes),
+        Limit::Threads(threads) => (Resource::NPROC, threads),
+    };
+    // SAFETY: between fork and exec (after the change of user), only
+    // setrlimit, a system call, which allocates nothing.
     unsafe {
-        command.pre_exec(move || {
-            let (resource, value) = match limit {
-                Limit::Files(files) => (Resource::NOFILE, files),
-                Limit::AddressSpace(bytes) => (Resource::AS, bytes),
-                Limit::Threads(threads) => (Resource::NPROC, threads),
-            };
-            let become_nobody = matches!(limit, Limit::Threads(_)) && as_root;
-            if become_nobody && (libc::setgid(NOBODY) != 0 || libc::setuid(NOBODY) != 0) {
-                return Err(std::io::Error::last_os_error());
-            }
-            rlimit::setrlimit(resource, value, value)
-        });
+        command.pre_exec(move || rlimit::setrlimit(resource, value, value));
     }
     let output = command.output().expect("run the program");
     finished(output, dir)
@@ -137,8 +130,9 @@ fn threads_the_system_refuses_leave_their_work_to_the_others() {
 /// How many processes and threads the run's user has now: the user running
 /// the tests, or `nobody` for root.
 fn user_tasks() -> u64 {
+    // SAFETY: getuid only reads this process's user; it cannot fail.
     let me = unsafe { libc::getuid() };
-    let uid = format!("Uid:\t{}\t", if me == 0 { NOBODY } else { me });
+    let uid = format!("Uid:\t{}\t", if as_root() { NOBODY } else { me });
     let tasks = fs::read_dir("/proc").into_iter().flatten().flatten().flat_map(|process| {
         fs::read_dir(process.path().join("task")).into_iter().flatten().flatten()
     });
