@@ -69,7 +69,7 @@ async fn get_and_save(client: &Client, cc: &str, plan: &Plan, semaphore: &Semaph
         get_country(client, &plan.base_url, cc).await?
     };
     let filename = format!("{}.gif", country.replace(' ', "_"));
-    tokio::task::spawn_blocking(move || save_flag(&image, &filename)).await?
+    flags_common::to_thread(move || save_flag(&image, &filename)).await?
 }
 
 async fn download_one(
@@ -80,8 +80,7 @@ async fn download_one(
 }
 
 fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-    let mut event_loop = tokio::runtime::Builder::new_current_thread();
-    let event_loop = event_loop.enable_all().max_blocking_threads(2).build()?;
+    let event_loop = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     event_loop.block_on(supervisor(plan, progress))
 }
 

@@ -43,16 +43,16 @@ async fn download_one(
     progress.show(cc, DownloadStatus::from(saved))
 }
 
-/// Saves on another thread: a blocking write would stall the event loop (`asyncio.to_thread`).
+/// Saves on another thread: a blocking write would stall the event loop.
 async fn save_flag_off_loop(image: Vec<u8>, filename: String) -> Result<()> {
-    tokio::task::spawn_blocking(move || save_flag(&image, &filename)).await?
+    // asyncio.to_thread; tokio's own, spawn_blocking, panics if refused a thread.
+    flags_common::to_thread(move || save_flag(&image, &filename)).await?
 }
 
 /// Python's `asyncio.run(supervisor(cc_list))`: an event loop on this thread
-/// (tokio's current-thread runtime), and few threads for saves, which are quick.
+/// (tokio's current-thread runtime), and a helper thread for saves, which are quick.
 fn download_many(plan: &Plan, progress: &Progress) -> Result<Vec<DownloadStatus>> {
-    let mut event_loop = tokio::runtime::Builder::new_current_thread();
-    let event_loop = event_loop.enable_all().max_blocking_threads(2).build()?;
+    let event_loop = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     event_loop.block_on(supervisor(plan, progress))
 }
 

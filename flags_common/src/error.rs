@@ -63,14 +63,6 @@ impl From<io::Error> for Error {
     }
 }
 
-/// A blocking task (saving a file) that panicked or was cancelled.
-#[cfg(feature = "reqwest")]
-impl From<tokio::task::JoinError> for Error {
-    fn from(err: tokio::task::JoinError) -> Error {
-        Error::other(&err)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

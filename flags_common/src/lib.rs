@@ -41,6 +41,7 @@
 //! | [`DownloadStatus`] | `status` | how one code ended: OK, not found, or an error and its reason |
 //! | [`start_threads`] | `threads` | starts a pool's threads; if the system refuses some, the others share the work |
 //! | [`save_flag`] | `save` | writes `downloaded/BR.gif`, atomically |
+//! | `to_thread` | `to_thread` | flags_async's `asyncio.to_thread`: saves off the event loop, on a helper thread |
 //! | [`Result`], [`Error`] | `error` | every failure, from the first request to the saved file |
 //! | `with_ureq::Client`, `with_reqwest::Client` | `with_ureq`, `with_reqwest` | each program's HTTP client, built once from [`ClientSettings`] and shared: `client.get(url)`; reqwest's speaks HTTP/2 too (`--http2`: `with_reqwest`'s `http2` and `turns`) |
 //! | [`http::Answer`] | `http` | a whole 200 answer; `.gif()` checks that it is a flag, a whole GIF (`whole_gif`) |
@@ -72,6 +73,8 @@ mod save;
 mod site;
 mod status;
 mod threads;
+#[cfg(feature = "reqwest")]
+mod to_thread;
 mod whole_gif;
 #[cfg(feature = "reqwest")]
 pub mod with_reqwest;
@@ -90,3 +93,5 @@ pub use run::{DownloadMany, main};
 pub use save::save_flag;
 pub use status::DownloadStatus;
 pub use threads::start_threads;
+#[cfg(feature = "reqwest")]
+pub use to_thread::to_thread;

@@ -20,10 +20,12 @@ mod http2;
 mod turns;
 
 use std::error::Error as _;
+use std::net::ToSocketAddrs;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use reqwest::Response;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, LOCATION};
 use reqwest::redirect::Policy;
 use url::Url;
@@ -32,6 +34,7 @@ use self::turns::{Turn, Turns};
 use crate::client_settings::{ClientSettings, HttpClient};
 use crate::error::{Error, Result};
 use crate::http::{self, Answer, Failure, MAX_ERROR_BYTES, MAX_FLAG_BYTES, Next, too_big};
+use crate::to_thread::to_thread;
 
 /// The most room made for a body before it comes (see `read`).
 const ROOM_MADE_AHEAD: u64 = 64 * 1024;
@@ -292,12 +295,27 @@ fn build(settings: &ClientSettings, site: &Url, idle_per_host: usize) -> Result<
     // measures it); over HTTP/2 there is one connection.
     let builder = reqwest::Client::builder()
         .redirect(Policy::none()) // followed in `get`
-        .pool_max_idle_per_host(idle_per_host);
+        .pool_max_idle_per_host(idle_per_host)
+        .dns_resolver(Arc::new(LookupOffLoop));
     // Over HTTP/2 the timeout is `Client::timed`'s.
     let builder = if settings.http2 { builder } else { builder.timeout(settings.timeout) };
     let builder = http2::protocol(builder, settings.http2, site);
     let builder = if http::is_loopback(site) { builder.no_proxy() } else { builder };
     builder.build().map_err(|err| Error::other(&err))
+}
+
+/// Name lookups (`getaddrinfo`, which blocks) on `to_thread`'s helper, not
+/// on tokio's pool of threads, which panics when the system refuses it one.
+struct LookupOffLoop;
+
+impl Resolve for LookupOffLoop {
+    fn resolve(&self, name: Name) -> Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let addrs = to_thread(move || (host, 0).to_socket_addrs()).await??;
+            Ok(Box::new(addrs) as Addrs)
+        })
+    }
 }
 
 /// Reads what is left of an answer that will not be used, up to

@@ -23,7 +23,7 @@ enum Limit {
     /// `ulimit -v`: address space, in bytes.
     AddressSpace(u64),
     /// `ulimit -u`: processes and threads of the user. Root is exempt, so
-    /// a root runner becomes `nobody` first, who runs nothing else.
+    /// the program runs as `nobody`, who runs nothing else.
     Threads(u64),
 }
 
@@ -32,7 +32,7 @@ fn run_under(program: Program, args: &[&str], limit: Limit) -> Run {
     let dir = tempfile::tempdir().expect("a temporary directory");
     // `nobody` must be able to write `downloaded/` there.
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).expect("chmod 777");
-    let mut command = if matches!(limit, Limit::Threads(_)) && as_root() {
+    let mut command = if matches!(limit, Limit::Threads(_)) {
         let mut command = command_at(&exe_in(program.name, dir.path()), args, dir.path());
         command.uid(NOBODY).gid(NOBODY);
         command
@@ -115,6 +115,9 @@ fn threads_fit_in_the_address_space_allowed() {
 
 #[test]
 fn threads_the_system_refuses_leave_their_work_to_the_others() {
+    if !as_nobody_alone() {
+        return;
+    }
     let site = site(Config::default());
     // One program after another: the limit counts all the user's threads,
     // and three programs at once would take each other's.
@@ -127,12 +130,44 @@ fn threads_the_system_refuses_leave_their_work_to_the_others() {
     }
 }
 
-/// How many processes and threads the run's user has now: the user running
-/// the tests, or `nobody` for root.
+#[test]
+fn not_one_thread_allowed_is_one_clear_line_or_a_slower_run() {
+    if !as_nobody_alone() {
+        return;
+    }
+    let site = site(Config::default());
+    for program in [SEQ, THREADPOOL, ASYNC] {
+        let args = ["-s", &site.base_url(), "-e"];
+        // The program itself is the one task allowed.
+        let run = run_under(program, &args, Limit::Threads(user_tasks() + 1));
+        if program == THREADPOOL {
+            assert_eq!(run.status, Some(1), "{}", run.describe());
+            let last = run.stderr.lines().last().unwrap_or_default();
+            assert!(last.starts_with("flags_threadpool: cannot start a thread: "), "{last}");
+            assert!(run.saved().is_empty(), "nothing saved");
+            continue;
+        }
+        // flags_async saves on its event loop instead, and says so.
+        assert_every_flag(&run);
+        let on_loop = said(&run, "saves run on the event loop, which pauses for each.");
+        assert_eq!(on_loop, usize::from(program == ASYNC), "{}", run.describe());
+    }
+}
+
+/// Whether these tests can set `ulimit -u` exactly: they run the programs as
+/// `nobody`, which runs nothing else, so they need root. For another user,
+/// the limit would count this test suite's own threads too, which come and
+/// go, so the tests say so and pass.
+fn as_nobody_alone() -> bool {
+    if !as_root() {
+        eprintln!("skipped: `ulimit -u` tests run the programs as nobody, which needs root");
+    }
+    as_root()
+}
+
+/// How many processes and threads `nobody` has now.
 fn user_tasks() -> u64 {
-    // SAFETY: getuid only reads this process's user; it cannot fail.
-    let me = unsafe { libc::getuid() };
-    let uid = format!("Uid:\t{}\t", if as_root() { NOBODY } else { me });
+    let uid = format!("Uid:\t{NOBODY}\t");
     let tasks = fs::read_dir("/proc").into_iter().flatten().flatten().flat_map(|process| {
         fs::read_dir(process.path().join("task")).into_iter().flatten().flatten()
     });
