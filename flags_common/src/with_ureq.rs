@@ -137,10 +137,10 @@ impl Client {
             ureq::Error::Io(io) => Failure::of_io(io, reading_body),
             ureq::Error::BodyExceedsLimit(_) => return http::too_big(),
             ureq::Error::LargeResponseHeader(..) => {
-                return Error::Other(format!(
-                    "answer's head larger than {} KiB",
-                    INPUT_BUFFER >> 10
-                ));
+                // The same full buffer, in a chunked body: a chunk's first
+                // line (its size, then any extensions) that long.
+                let what = if reading_body { "a chunk's size line" } else { "answer's head" };
+                return Error::Other(format!("{what} larger than {} KiB", INPUT_BUFFER >> 10));
             }
             _ => None,
         };

@@ -60,6 +60,30 @@ fn interim_answers_before_the_200_are_skipped() {
 }
 
 #[test]
+fn a_chunk_line_larger_than_ureqs_buffer_is_said_so() {
+    // A chunked flag whose first chunk's line carries 9 KiB of extensions
+    // (`5;x=xxx...`): legal, and within hyper's limit of 16 KiB.
+    let extension = format!(";x={}", "x".repeat(9 << 10));
+    let site = Canned::start(move |request| {
+        let gif = gif(code(&request.path));
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nTransfer-Encoding: chunked\r\n";
+        let chunk = [format!("{:x}{extension}\r\n", gif.len()).as_bytes(), gif].concat();
+        Reply::Send([head.as_bytes(), b"\r\n", &chunk, b"\r\n0\r\n\r\n"].concat())
+    });
+    on_every_program(|program| {
+        let run = run(program, &["-v", "-s", &site.base_url(), "BR"]);
+        if program == ASYNC {
+            assert_eq!(run.status, Some(0), "{}", run.describe());
+            run.assert_saved_exactly(&["BR"]);
+        } else {
+            assert_eq!(run.status, Some(1), "{}", run.describe());
+            run.assert_saved_exactly(&[]);
+            assert_eq!(line_of(&run, "BR"), "BR error: a chunk's size line larger than 8 KiB");
+        }
+    });
+}
+
+#[test]
 fn a_head_larger_than_ureqs_buffer_is_said_so() {
     // 10 KiB of headers: more than the 8 KiB that flags_seq's and
     // flags_threadpool's ureq reads at once, well within hyper's limit.

@@ -6,9 +6,9 @@
 //! - a connection that remembers whether it was reused, so that a request
 //!   which met a connection the server had closed while it sat idle can be
 //!   told apart, and sent again ([`is_stale`]);
-//! - a connection that says so when an answer's head fills its input buffer
-//!   (ureq would read into no room, and take that for the server closing
-//!   the connection);
+//! - a connection that says so when an answer's head, or a chunk's size
+//!   line, fills its input buffer (ureq would read into no room, and take
+//!   that for the server closing the connection);
 //! - a resolver that needs no lookup for an IP address.
 
 use std::fmt;
@@ -94,7 +94,8 @@ impl Transport for Marked {
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
         // ureq consumes what it has parsed before it asks for more: a full
-        // buffer is a head it could not parse in all that room.
+        // buffer is a head, or a chunk's line, it could not parse in all
+        // that room.
         if self.inner.buffers().input_append_buf().is_empty() {
             let unparsed = self.inner.buffers().input().len();
             return Err(ureq::Error::LargeResponseHeader(unparsed, unparsed));

@@ -20,7 +20,7 @@ pub fn met(stack: u64) -> Option<String> {
         (sysctl("kernel/pid_max"), tasks, "kernel.pid_max", "tasks on the system"),
         (sysctl("kernel/threads-max"), tasks, "kernel.threads-max", "tasks on the system"),
         (sysctl("vm/max_map_count"), maps(), "vm.max_map_count", "memory maps of this process"),
-        (rlimit(rlimit::Resource::NPROC), threads(), "RLIMIT_NPROC", "threads of this process"),
+        (rlimit(rlimit::Resource::NPROC), user_tasks(), "RLIMIT_NPROC", "tasks of this user"),
     ];
     let mut full: Vec<String> = checks
         .into_iter()
@@ -88,21 +88,30 @@ fn maps() -> Option<u64> {
     Some(read("/proc/self/maps")?.lines().count() as u64)
 }
 
-/// This process's threads, from `/proc/self/status`.
-fn threads() -> Option<u64> {
-    status("Threads:")?.parse().ok()
+/// The tasks (processes and threads) of this process's user, all of which
+/// RLIMIT_NPROC counts, not only this process's: every task in `/proc`
+/// whose real user is ours.
+fn user_tasks() -> Option<u64> {
+    let me = read("/proc/self/status")?;
+    let uid = real_uid(&me)?;
+    let tasks = std::fs::read_dir("/proc").ok()?.flatten().flat_map(|process| {
+        std::fs::read_dir(process.path().join("task")).into_iter().flatten().flatten()
+    });
+    let ours = |task: std::fs::DirEntry| {
+        let status = std::fs::read_to_string(task.path().join("status")).ok()?;
+        (real_uid(&status)? == uid).then_some(())
+    };
+    Some(tasks.filter_map(ours).count() as u64)
+}
+
+/// The real user id in a `/proc/PID/status`: the first of `Uid:`'s four.
+fn real_uid(status: &str) -> Option<&str> {
+    status.lines().find_map(|line| line.strip_prefix("Uid:"))?.split_whitespace().next()
 }
 
 /// This process's address space, in bytes (`VmSize`).
 fn address_space() -> Option<u64> {
     memory::field(&read("/proc/self/status")?, "VmSize:")
-}
-
-/// A field of `/proc/self/status` that is a count, not a size.
-fn status(name: &str) -> Option<String> {
-    let status = read("/proc/self/status")?;
-    let value = status.lines().find_map(|line| line.strip_prefix(name))?;
-    Some(value.trim().to_string())
 }
 
 #[cfg(target_os = "linux")]
@@ -123,7 +132,7 @@ mod tests {
     fn reads_what_the_limits_count() {
         assert!(tasks().is_some_and(|tasks| tasks > 1), "this test has threads of its own");
         assert!(maps().is_some_and(|maps| maps > 10));
-        assert!(threads().is_some_and(|threads| threads >= 1));
+        assert!(user_tasks().is_some_and(|tasks| tasks > 1), "this test has threads of its own");
         assert!(address_space().is_some_and(|bytes| bytes > 1 << 20));
         assert!(sysctl("kernel/pid_max").is_some());
     }

@@ -42,7 +42,8 @@
 //!       10000   97.7 MiB    9.6 KiB    6.0 MiB      174 B  148.8 MiB   14.7 KiB  274.9 MiB   27.5 KiB
 //!      100000  160.1 MiB    9.8 KiB   21.2 MiB      176 B    skipped               skipped
 //!    1000→10k                                                          14.7 KiB              27.5 KiB
-//!    10k→100k              10.1 KiB                 176 B
+//!   10k→16350              10.1 KiB
+//!    10k→100k                                       176 B
 //!
 //! Start: from the first spawn until all N are waiting
 //!           N    threads     total   per unit    futures     total   per unit
@@ -224,7 +225,8 @@ impl Series {
         let [.., from, to] = &self.points[..] else { return None };
         match from.n {
             0 => None, // then it is the per unit figure again
-            _ => self.slope(from, to).map(|bytes| (from.n, to.n, bytes)),
+            // Named by those alive: where the system refused some, fewer than N.
+            _ => self.slope(from, to).map(|bytes| (from.alive, to.alive, bytes)),
         }
     }
 

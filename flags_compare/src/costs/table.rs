@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::{Costs, Kind, Peak, Point, Series};
 use crate::report::memory;
 
-/// The first column: N, or the last step's two counts, `300→676`,
+/// The first column: N, or the last step's two counts alive, `300→676`,
 /// `10k→100k`.
 const FIRST: usize = 11;
 
@@ -186,7 +186,7 @@ fn notes(costs: &Costs) -> String {
         let name = step_name(from, to);
         let _ = writeln!(
             text,
-            "{name}: per unit from N={from} to N={to}, without what the first one costs once"
+            "{name}: per unit from {from} to {to} alive at once, without what the first one costs once"
         );
     }
     text += &connections(&costs.series);
@@ -351,7 +351,7 @@ mod tests {
         assert!(text.contains("(os error 11)") && text.contains("limit: kernel.pid_max"), "{text}");
         assert!(text.contains("32000 up    2.00 s    62.5 µs"), "{text}");
         assert!(text.contains("ureq: not probed at N=100000, as\n  N connections"), "{text}");
-        // A step for the threads to 100000, another for the rest to 10000.
-        assert!(text.contains("10k→100k") && text.contains("1→10k"), "{text}");
+        // A step for the threads to the 32,000 alive, another for the rest to 10000.
+        assert!(text.contains("10k→32k") && text.contains("1→10k"), "{text}");
     }
 }
