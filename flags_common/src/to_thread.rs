@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 type Call = Box<dyn FnOnce() + Send>;
 
 /// The helper's queue, started at the first call; `None` if the system
-/// refused the thread. The threads live as long as the process: a run
+/// refused the thread. The thread lives as long as the process: a run
 /// awaits every call it makes, so none is cut short at exit.
 static HELPER: OnceLock<Option<Sender<Call>>> = OnceLock::new();
 

@@ -6,6 +6,8 @@
 //! - redirects are followed here, by the same rules as with ureq, and
 //!   credentials go to their own site only;
 //! - a site on this machine is never reached through `http_proxy`;
+//! - names are looked up on `to_thread`'s helper, not on tokio's pool of
+//!   threads, which panics when the system refuses it one;
 //! - over HTTP/1.1, a request that failed before any answer came back (the
 //!   server closed or reset a kept-alive connection) is sent once more, on a
 //!   new connection. hyper retries only requests it had not written yet, and
