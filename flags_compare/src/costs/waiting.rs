@@ -48,8 +48,7 @@ pub async fn wait(notify: &Notify, waiting: &Cell<usize>) {
 
 /// An event loop as flags_async's `download_many` builds it.
 pub fn runtime() -> Result<Runtime, String> {
-    let mut event_loop = tokio::runtime::Builder::new_current_thread();
-    let event_loop = event_loop.enable_all().max_blocking_threads(2).build();
+    let event_loop = tokio::runtime::Builder::new_current_thread().enable_all().build();
     event_loop.map_err(|err| format!("cannot start tokio's runtime: {err}"))
 }
 

@@ -149,11 +149,15 @@ impl Tab {
     }
 
     /// Evaluate `expression` until it is true; panics after [`PATIENCE`],
-    /// saying what it waited for.
+    /// saying what it waited for and what the page showed instead.
     pub fn wait_for(&mut self, what: &str, expression: &str) {
         let started = Instant::now();
         while self.eval(expression) != Value::Bool(true) {
-            assert!(started.elapsed() < PATIENCE, "waited {PATIENCE:?} for {what}: {expression}");
+            if started.elapsed() >= PATIENCE {
+                let page = self.eval("document.body.innerText.slice(0, 2000)");
+                let page = page.as_str().unwrap_or_default();
+                panic!("waited {PATIENCE:?} for {what}: {expression}\nthe page showed:\n{page}");
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
