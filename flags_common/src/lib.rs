@@ -43,7 +43,7 @@
 //! | [`save_flag`] | `save` | writes `downloaded/BR.gif`, atomically |
 //! | `to_thread` | `to_thread` | flags_async's `asyncio.to_thread`: saves off the event loop, on a helper thread |
 //! | [`Result`], [`Error`] | `error` | every failure, from the first request to the saved file |
-//! | `with_ureq::Client`, `with_reqwest::Client` | `with_ureq`, `with_reqwest` | each program's HTTP client, built once from [`ClientSettings`] and shared: `client.get(url)`; reqwest's speaks HTTP/2 too (`--http2`: `with_reqwest`'s `http2` and `turns`) |
+//! | `with_ureq::Client`, `with_reqwest::Client` | `with_ureq`, `with_reqwest` | each program's HTTP client, built once from [`ClientSettings`] and shared: `client.get(url)`; reqwest's speaks HTTP/2 too (`--http2`: `with_reqwest`'s `http2` and `turns`; on h2c, hyper's own client: `h2c`) |
 //! | [`http::Answer`] | `http` | a whole 200 answer; `.gif()` checks that it is a flag, a whole GIF (`whole_gif`) |
 //!
 //! And behind them: `cli` (the command line), `countries` (POP20 and the

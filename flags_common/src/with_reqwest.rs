@@ -16,12 +16,17 @@
 //!   or a request that got an answer;
 //! - over HTTP/2 (`--http2`, see `http2`), only what the site said it did
 //!   not process is sent again, and a request's timeout starts when its
-//!   stream is surely open, not while it waits its turn (see `turns`).
+//!   stream is surely open, not while it waits its turn (see `turns`);
+//! - HTTP/2 on an `http://` site (h2c) goes through hyper's own client, one
+//!   connection and no pool, without the layers that reqwest puts over it
+//!   for TLS, proxies and pools: they cost 6.7 KiB a request in flight (see
+//!   `h2c`). On `https://` sites reqwest keeps the job.
 
+mod h2c;
 mod http2;
 mod turns;
 
-use std::error::Error as _;
+use std::error::Error as StdError;
 use std::net::ToSocketAddrs;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
@@ -32,6 +37,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, LOCATION};
 use reqwest::redirect::Policy;
 use url::Url;
 
+use self::h2c::H2c;
 use self::turns::{Turn, Turns};
 use crate::client_settings::{ClientSettings, HttpClient};
 use crate::error::{Error, Result};
@@ -53,6 +59,8 @@ pub struct Client {
     site: Url,
     /// Over HTTP/2, the requests waiting for their answers, in order.
     turns: Option<Arc<Turns>>,
+    /// Over HTTP/2 on an `http://` site, hyper's client in reqwest's stead.
+    h2c: Option<Arc<H2c>>,
 }
 
 /// reqwest speaks HTTP/2 too: `--http2`, see `http2`.
@@ -66,12 +74,14 @@ impl Client {
         // reqwest and ureq share one crypto library, ring: see Cargo.toml.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let site = Url::parse(&settings.site).map_err(|err| Error::Other(format!("{err}")))?;
+        let h2c = (settings.http2 && site.scheme() == "http").then(Arc::default);
         Ok(Client {
             client: build(settings, &site, settings.idle_connections)?,
             fresh: OnceLock::new(),
             settings: settings.clone(),
             site,
             turns: settings.http2.then(Turns::new),
+            h2c,
         })
     }
 
@@ -152,7 +162,7 @@ impl Client {
     async fn exchange(&self, url: &Url, turn: Option<&Turn>) -> Result<Exchange> {
         let resp = match self.send(url).await {
             Ok(resp) => resp,
-            Err(err) if turn.is_some() && http2::unprocessed(&err) => {
+            Err(err) if turn.is_some() && http2::unprocessed(&*err) => {
                 return Ok(Exchange::NotProcessed(self.error(err, url, false)));
             }
             Err(err) => return Err(self.error(err, url, false)),
@@ -181,12 +191,18 @@ impl Client {
         }
     }
 
-    /// Sends the request, and over HTTP/1.1 once more on a new connection
-    /// if the connection failed before any answer came back.
-    async fn send(&self, url: &Url) -> reqwest::Result<Response> {
+    /// Sends the request (on h2c with hyper's client, see `h2c`), and over
+    /// HTTP/1.1 once more on a new connection if the connection failed
+    /// before any answer came back.
+    async fn send(&self, url: &Url) -> Result<Response, SendError> {
+        let authorization = self.settings.credentials.as_ref().and_then(|c| c.header_for(url));
+        if let Some(h2c) = &self.h2c {
+            let authorization = authorization.and_then(|header| header.parse().ok());
+            return h2c.send(url, authorization).await;
+        }
         let request = |client: &reqwest::Client| {
             let request = client.get(url.as_str());
-            match self.settings.credentials.as_ref().and_then(|c| c.header_for(url)) {
+            match authorization {
                 Some(header) => request.header(AUTHORIZATION, header),
                 None => request,
             }
@@ -196,11 +212,11 @@ impl Client {
         // its end.
         let err = match request(&self.client).send().await {
             Err(err) if self.broke_before_answering(&err) => err,
-            resp => return resp,
+            resp => return resp.map_err(SendError::from),
         };
         match self.fresh() {
-            Ok(fresh) => request(fresh).send().await,
-            Err(_) => Err(err),
+            Ok(fresh) => request(fresh).send().await.map_err(SendError::from),
+            Err(_) => Err(err.into()),
         }
     }
 
@@ -208,7 +224,7 @@ impl Client {
     /// cannot have acted on the request, so it is safe to send again. (Over
     /// HTTP/2 other streams shared that connection, and the site may have
     /// acted on this one: see `http2`.)
-    fn broke_before_answering(&self, err: &reqwest::Error) -> bool {
+    fn broke_before_answering(&self, err: &(dyn StdError + 'static)) -> bool {
         let failure = self.failure(err, false);
         self.turns.is_none() && matches!(failure, Some(Failure::Closed | Failure::Reset))
     }
@@ -225,7 +241,9 @@ impl Client {
         // requests makes no room it does not send.
         let announced = resp.content_length().unwrap_or(0).min(ROOM_MADE_AHEAD);
         let mut body = Vec::with_capacity(announced as usize);
-        while let Some(chunk) = resp.chunk().await.map_err(|err| self.error(err, url, true))? {
+        while let Some(chunk) =
+            resp.chunk().await.map_err(|err| self.error(err.into(), url, true))?
+        {
             if body.len() + chunk.len() > MAX_FLAG_BYTES {
                 return Err(too_big());
             }
@@ -235,11 +253,11 @@ impl Client {
     }
 
     /// How a request failed, if it was on the network.
-    fn failure(&self, err: &reqwest::Error, reading_body: bool) -> Option<Failure> {
-        if err.is_timeout() {
+    fn failure(&self, err: &(dyn StdError + 'static), reading_body: bool) -> Option<Failure> {
+        if err.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_timeout) {
             return Some(Failure::TimedOut);
         }
-        let mut source = err.source();
+        let mut source = Some(err);
         while let Some(cause) = source {
             if let Some(io) = cause.downcast_ref::<std::io::Error>() {
                 return Failure::of_io(io, reading_body);
@@ -258,20 +276,27 @@ impl Client {
         None
     }
 
-    /// reqwest's errors, in the words of [`Failure`].
-    fn error(&self, err: reqwest::Error, url: &Url, reading_body: bool) -> Error {
+    /// reqwest's errors, and hyper's on h2c, in the words of [`Failure`].
+    fn error(&self, err: SendError, url: &Url, reading_body: bool) -> Error {
         if let Some(words) =
-            http2::cause::<h2::Error>(&err).and_then(|err| http2::words(err, reading_body))
+            http2::cause::<h2::Error>(&*err).and_then(|err| http2::words(err, reading_body))
         {
             return Error::Other(words);
         }
-        match self.failure(&err, reading_body) {
-            Some(failure) => failure.error(url, self.settings.timeout),
+        if let Some(failure) = self.failure(&*err, reading_body) {
+            return failure.error(url, self.settings.timeout);
+        }
+        match err.downcast::<reqwest::Error>() {
             // The URL is in the report already; keep the reason short.
-            None => Error::other(&err.without_url()),
+            Ok(err) => Error::other(&err.without_url()),
+            Err(err) => Error::other(&*err),
         }
     }
 }
+
+/// A request's failure: reqwest's error, or on h2c hyper's or the
+/// system's (see `h2c`), told apart by their causes.
+type SendError = Box<dyn StdError + Send + Sync>;
 
 /// The boxed reading of a body: see `Client::body`.
 type Reading<'a> = dyn Future<Output = Result<Exchange>> + Send + 'a;

@@ -31,7 +31,7 @@ pub(super) fn protocol(builder: ClientBuilder, http2: bool, site: &Url) -> Clien
 ///
 /// (reqwest can retry these itself, but up to twice and then says nothing;
 /// `Client::until_processed` does it here, at the back of the queue.)
-pub(super) fn unprocessed(err: &reqwest::Error) -> bool {
+pub(super) fn unprocessed(err: &(dyn StdError + 'static)) -> bool {
     if let Some(err) = cause::<h2::Error>(err) {
         let graceful_goaway = err.is_go_away() && err.reason() == Some(Reason::NO_ERROR);
         let refused = err.is_reset() && err.reason() == Some(Reason::REFUSED_STREAM);
