@@ -74,7 +74,7 @@ impl Client {
         // reqwest and ureq share one crypto library, ring: see Cargo.toml.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let site = Url::parse(&settings.site).map_err(|err| Error::Other(format!("{err}")))?;
-        let h2c = (settings.http2 && site.scheme() == "http").then(Arc::default);
+        let h2c = (settings.http2 && site.scheme() == "http").then(|| Arc::new(H2c::new(&site)));
         Ok(Client {
             client: build(settings, &site, settings.idle_connections)?,
             fresh: OnceLock::new(),
@@ -191,12 +191,12 @@ impl Client {
         }
     }
 
-    /// Sends the request (on h2c with hyper's client, see `h2c`), and over
-    /// HTTP/1.1 once more on a new connection if the connection failed
-    /// before any answer came back.
+    /// Sends the request (on an h2c site, with hyper's client: see `h2c`),
+    /// and over HTTP/1.1 once more on a new connection if the connection
+    /// failed before any answer came back.
     async fn send(&self, url: &Url) -> Result<Response, SendError> {
         let authorization = self.settings.credentials.as_ref().and_then(|c| c.header_for(url));
-        if let Some(h2c) = &self.h2c {
+        if let Some(h2c) = self.h2c.as_ref().filter(|h2c| h2c.serves(url)) {
             let authorization = authorization.and_then(|header| header.parse().ok());
             return h2c.send(url, authorization).await;
         }

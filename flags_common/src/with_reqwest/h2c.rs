@@ -29,14 +29,17 @@ use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{Body, Response};
 use tokio::net::TcpStream;
 use tokio::sync::Mutex;
-use url::Url;
+use url::{Origin, Url};
 
 use super::SendError;
 use crate::to_thread::to_thread;
 
 /// The site's one connection, as far as this client knows.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct H2c {
+    /// The site's scheme, host and port: a redirect elsewhere is not for
+    /// this connection, and goes through reqwest.
+    site: Origin,
     /// A tokio `Mutex`, held while a connection opens, so that the requests
     /// that come meanwhile wait for it rather than each opening their own.
     current: Mutex<Current>,
@@ -52,6 +55,16 @@ struct Current {
 }
 
 impl H2c {
+    /// The client of `site`, which connects at its first request.
+    pub fn new(site: &Url) -> H2c {
+        H2c { site: site.origin(), current: Mutex::default() }
+    }
+
+    /// Whether `url` is on this client's site.
+    pub fn serves(&self, url: &Url) -> bool {
+        url.origin() == self.site
+    }
+
     /// GETs `url` on the site's connection, opening one if there is none.
     /// The answer comes as reqwest's `Response`, for `Client` to read.
     pub async fn send(
@@ -123,4 +136,23 @@ async fn addresses(url: &Url) -> io::Result<Vec<std::net::SocketAddr>> {
 fn is_goaway(err: &hyper::Error) -> bool {
     let h2 = super::http2::cause::<h2::Error>(err as &(dyn StdError + 'static));
     h2.is_some_and(h2::Error::is_go_away)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_redirect_to_another_site_is_not_for_this_connection() {
+        let url = |text: &str| Url::parse(text).expect("a URL");
+        let h2c = H2c::new(&url("http://127.0.0.1:8001/flags"));
+        assert!(h2c.serves(&url("http://127.0.0.1:8001/flags/br/br.gif?redirected")));
+        for elsewhere in [
+            "http://127.0.0.1:8002/flags/br/br.gif",
+            "https://127.0.0.1:8001/",
+            "http://localhost:8001/",
+        ] {
+            assert!(!h2c.serves(&url(elsewhere)), "{elsewhere}");
+        }
+    }
 }
