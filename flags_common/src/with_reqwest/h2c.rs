@@ -49,7 +49,7 @@ pub(super) struct H2c {
 #[derive(Debug, Default)]
 struct Current {
     /// Counts the connections opened, so that a request that failed on one
-    /// that went away closes that one only, never its successor.
+    /// that went away forgets that one only, never its successor.
     number: u64,
     sender: Option<SendRequest<Empty<Bytes>>>,
 }
