@@ -27,7 +27,8 @@ mod http2;
 mod turns;
 
 use std::error::Error as StdError;
-use std::net::ToSocketAddrs;
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
@@ -331,18 +332,22 @@ fn build(settings: &ClientSettings, site: &Url, idle_per_host: usize) -> Result<
     builder.build().map_err(|err| Error::other(&err))
 }
 
-/// Name lookups (`getaddrinfo`, which blocks) on `to_thread`'s helper, not
-/// on tokio's pool of threads, which panics when the system refuses it one.
+/// reqwest's name lookups, on `look_up`.
 struct LookupOffLoop;
 
 impl Resolve for LookupOffLoop {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let addrs = to_thread(move || (host, 0).to_socket_addrs()).await??;
-            Ok(Box::new(addrs) as Addrs)
-        })
+        Box::pin(async move { Ok(Box::new(look_up(host, 0).await?.into_iter()) as Addrs) })
     }
+}
+
+/// `host`'s addresses, with `port`: a lookup (`getaddrinfo`, which blocks)
+/// on `to_thread`'s helper, not on tokio's pool of threads, which panics
+/// when the system refuses it one. For reqwest's lookups and for `h2c`'s.
+async fn look_up(host: String, port: u16) -> io::Result<Vec<SocketAddr>> {
+    let lookup = to_thread(move || (host, port).to_socket_addrs().map(Iterator::collect));
+    lookup.await.map_err(io::Error::other)?
 }
 
 /// Reads what is left of an answer that will not be used, up to

@@ -19,7 +19,7 @@
 
 use std::error::Error as StdError;
 use std::io;
-use std::net::ToSocketAddrs;
+use std::net::SocketAddr;
 
 use http_body_util::Empty;
 use hyper::body::Bytes;
@@ -31,8 +31,7 @@ use tokio::net::TcpStream;
 use tokio::sync::Mutex;
 use url::{Origin, Url};
 
-use super::SendError;
-use crate::to_thread::to_thread;
+use super::{SendError, look_up};
 
 /// The site's one connection, as far as this client knows.
 #[derive(Debug)]
@@ -123,12 +122,10 @@ async fn connect(url: &Url) -> Result<SendRequest<Empty<Bytes>>, SendError> {
     Ok(sender)
 }
 
-/// The site's addresses, looked up on `to_thread`'s helper (a lookup blocks).
-async fn addresses(url: &Url) -> io::Result<Vec<std::net::SocketAddr>> {
+/// The site's addresses, looked up off the event loop (see `look_up`).
+async fn addresses(url: &Url) -> io::Result<Vec<SocketAddr>> {
     let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
-    let port = url.port_or_known_default().unwrap_or(80);
-    let lookup = to_thread(move || (host, port).to_socket_addrs().map(Iterator::collect));
-    lookup.await.map_err(io::Error::other)?
+    look_up(host, url.port_or_known_default().unwrap_or(80)).await
 }
 
 /// Whether the site said it is going away: no new stream on that
